@@ -1,0 +1,87 @@
+"""The entrypoint and router: configuration, login gate, navigation by role, shared sidebar.
+
+Access is decided here, once, before any page code runs: every page is registered on every
+run (so deep links resolve), pages a role may not open are hidden, and opening one anyway
+shows a refusal instead of running it. Page files live in app_pages/, never pages/.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import DBAPIError
+
+import ui
+from lib import access, auth, cache
+from lib.auth import CurrentUser
+from lib.config import ConfigError
+
+PAGE_FILES = {
+    "overview": ("app_pages/overview.py", ":material/dashboard:"),
+    "accounts": ("app_pages/accounts.py", ":material/apartment:"),
+    "users": ("app_pages/users.py", ":material/manage_accounts:"),
+}
+assert set(PAGE_FILES) == set(access.PAGE_ROLES), "every registered page needs a file"
+
+
+def build_pages(user: CurrentUser | None) -> dict[str, st.Page]:
+    allowed = access.pages_for(user.role) if user else []
+    default = allowed[0] if allowed else "overview"
+    return {
+        name: st.Page(
+            path,
+            title=ui.tr(f"page.{name}"),
+            icon=icon,
+            url_path=name,
+            default=name == default,
+            visibility="visible" if name in allowed else "hidden",
+        )
+        for name, (path, icon) in PAGE_FILES.items()
+    }
+
+
+def database_unavailable() -> None:
+    st.error(ui.tr("app.db_unavailable"), icon=":material/cloud_off:")
+    if st.button(ui.tr("app.retry"), key="retry_database"):
+        st.rerun()
+    st.stop()
+
+
+def sidebar(user: CurrentUser, authenticator) -> None:
+    org = user.org_zh if ui.lang() == "zh" else user.org_en
+    st.sidebar.markdown(ui.tr("app.signed_in_as", name=user.name, role=ui.label("role", user.role), org=org))
+    if st.sidebar.button(ui.tr("app.logout"), key="logout", icon=":material/logout:"):
+        authenticator.logout(location="unrendered")
+        st.rerun()
+
+
+def main() -> None:
+    st.set_page_config(page_title="Key-account management · 大客户管理", page_icon=":material/hub:", layout="wide")
+    ui.language_switch()
+    try:
+        cache.settings()
+    except ConfigError as error:
+        st.error(ui.tr("app.config_error", detail=str(error)))
+        st.stop()
+    try:
+        authenticator = auth.authenticator()
+        user = auth.login(authenticator, ui.lang())
+    except DBAPIError:
+        database_unavailable()
+        return
+    pages = build_pages(user)
+    current = st.navigation(list(pages.values()), position="sidebar" if user else "hidden")
+    if user is None:
+        st.caption(ui.tr("login.prompt"))
+        st.stop()
+    sidebar(user, authenticator)
+    if not access.can_open(role=user.role, page=current.url_path):
+        st.warning(ui.tr("app.denied"), icon=":material/block:")
+        st.stop()
+    st.session_state["current_user"] = user
+    try:
+        current.run()
+    except DBAPIError:
+        database_unavailable()
+
+
+main()

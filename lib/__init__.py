@@ -1,0 +1,1 @@
+"""Key-account management: data layer, domain rules and the Streamlit boundary."""

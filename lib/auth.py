@@ -1,0 +1,126 @@
+"""Sign-in with streamlit-authenticator over the users stored in the database.
+
+The authenticator gets a fresh copy of the active users on every run (it mutates the dict),
+and the signed-in user's role and scope are always re-read from the database, never taken
+from the session or the cookie alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+from typing import Optional
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities.exceptions import LoginError
+
+from lib import cache
+from lib.access import Scope, scope_for
+from lib.i18n import t
+
+SESSION_KEYS = ("authentication_status", "username", "name", "email", "roles")
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+    name: str
+    role: str
+    org_level: str
+    org_en: str
+    org_zh: str
+    scope: Scope
+
+
+def credentials() -> dict:
+    """The authenticator's credentials dict, built from the users table."""
+    return {
+        "usernames": {
+            user["username"]: {
+                "name": user["name"],
+                "first_name": user["name"],
+                "email": user["email"],
+                "password": user["password_hash"],
+                "roles": [user["role"]],
+            }
+            for user in cache.load_sign_in_users()
+        }
+    }
+
+
+def authenticator() -> stauth.Authenticate:
+    """One Authenticate per run (it renders a cookie component with a fixed key)."""
+    settings = cache.settings()
+    return stauth.Authenticate(
+        copy.deepcopy(credentials()),
+        settings.cookie_name,
+        settings.cookie_key,
+        settings.cookie_expiry_days,
+        auto_hash=False,
+        login_sleep_time=0,
+    )
+
+
+def login(auth: stauth.Authenticate, lang: str) -> Optional[CurrentUser]:
+    """Render the login form unless signed in; return the signed-in user, or None."""
+    fields = {
+        "Form name": t(lang, "login.title"),
+        "Username": t(lang, "login.username"),
+        "Password": t(lang, "login.password"),
+        "Login": t(lang, "login.submit"),
+    }
+    try:
+        auth.login(location="main", fields=fields, key="login")
+    except LoginError:
+        # A cookie for a user who may no longer sign in: forget it and show the form again.
+        sign_out_session()
+        st.session_state["logout"] = True
+        auth.cookie_controller.delete_cookie()
+        st.error(t(lang, "login.no_longer_active"))
+        return None
+    status = st.session_state.get("authentication_status")
+    if status is False:
+        st.error(t(lang, "login.failed"))
+        return None
+    if not status:
+        return None
+    user = current_user(st.session_state.get("username"))
+    if user is None:
+        sign_out_session()
+        st.error(t(lang, "login.no_longer_active"))
+    return user
+
+
+def current_user(username: Optional[str]) -> Optional[CurrentUser]:
+    """The user behind a signed-in session, if they may still use the app."""
+    if not username:
+        return None
+    record = cache.load_user(username)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if record is None or not record["active"] or (record["locked_until"] and record["locked_until"] > now):
+        return None
+    scope = scope_for(
+        role=record["role"],
+        user_id=record["id"],
+        org_level=record["org_level"],
+        province_id=record["province_id"],
+        city_id=record["city_id"],
+    )
+    return CurrentUser(
+        id=record["id"],
+        username=record["username"],
+        name=record["name"],
+        role=record["role"],
+        org_level=record["org_level"],
+        org_en=record["org_en"],
+        org_zh=record["org_zh"],
+        scope=scope,
+    )
+
+
+def sign_out_session() -> None:
+    for key in SESSION_KEYS:
+        st.session_state[key] = None

@@ -1,0 +1,362 @@
+"""Typed SQLAlchemy models for the whole domain (DESIGN.md section 2).
+
+Conventions: timestamps are naive UTC; every fact row carries the province and city of its
+account so that the scope filter (lib/access.py) needs no join; order stage events are stored
+as intervals (exit time and hold-free duration written when the order leaves the stage).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# BIGINT on PostgreSQL, INTEGER (the rowid alias) on SQLite for the high-volume tables.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class OrgUnit(Base):
+    """A node of the organisation tree: national, province or city (local network)."""
+
+    __tablename__ = "org_units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    level: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("org_units.id"))
+    province_id: Mapped[Optional[int]] = mapped_column(Integer)  # self for a province
+    name_en: Mapped[str] = mapped_column(String(80))
+    name_zh: Mapped[str] = mapped_column(String(80))
+    __table_args__ = (CheckConstraint("level IN ('national', 'province', 'city')", name="level"),)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    __table_args__ = (
+        CheckConstraint("role IN ('executive', 'team_lead', 'staff', 'admin')", name="role"),
+    )
+
+
+class Account(Base):
+    """A customer; a key account when it is in at least one category."""
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    industry: Mapped[str] = mapped_column(String(32))
+    province_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    city_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    manager_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("accounts.id"))
+    lifecycle_stage: Mapped[str] = mapped_column(String(16))
+    service_grade: Mapped[str] = mapped_column(String(16))
+    # Current categories as a bit mask (lib.domain.CATEGORY_BITS); history is in designations.
+    category_mask: Mapped[int] = mapped_column(Integer, default=0)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    __table_args__ = (
+        Index("ix_accounts_province_city", "province_id", "city_id"),
+        Index("ix_accounts_manager", "manager_id"),
+        Index("ix_accounts_mask", "category_mask"),
+    )
+
+
+class MonthlySpend(Base):
+    __tablename__ = "monthly_spend"
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # first day of the month
+    province_id: Mapped[int] = mapped_column(Integer)
+    city_id: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[float] = mapped_column(Numeric(14, 2))
+    __table_args__ = (Index("ix_monthly_spend_month_province", "month", "province_id"),)
+
+
+class Designation(Base):
+    """One stretch of an account's membership of a category: who set it, when, until when."""
+
+    __tablename__ = "designations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    category: Mapped[str] = mapped_column(String(16))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[Optional[dt.date]] = mapped_column(Date)  # exclusive; NULL while current
+    source: Mapped[str] = mapped_column(String(16))  # designated | derived
+    set_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    province_id: Mapped[int] = mapped_column(Integer)
+    city_id: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (
+        Index("ix_designations_account", "account_id", "category", "valid_from"),
+        Index("ix_designations_window", "valid_from", "valid_to"),
+    )
+
+
+class HighValueThreshold(Base):
+    """The dated high-value threshold: the row with the latest effective_from <= d is in force."""
+
+    __tablename__ = "high_value_thresholds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[float] = mapped_column(Numeric(12, 2))
+    set_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class RevisitCadence(Base):
+    __tablename__ = "revisit_cadences"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_grade: Mapped[str] = mapped_column(String(16))
+    days: Mapped[int] = mapped_column(Integer)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    set_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class StageTarget(Base):
+    """Target duration (OLA) of a stage for a service grade, in hours."""
+
+    __tablename__ = "stage_targets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_grade: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(24))
+    target_hours: Mapped[float] = mapped_column(Float)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    set_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ComplaintTarget(Base):
+    """Response and resolution targets per complaint severity, in hours."""
+
+    __tablename__ = "complaint_targets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    response_hours: Mapped[float] = mapped_column(Float)
+    resolution_hours: Mapped[float] = mapped_column(Float)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    set_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Order(Base):
+    """A demand order (dispatch ticket) raised by a local network for a key account."""
+
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    province_id: Mapped[int] = mapped_column(Integer)
+    city_id: Mapped[int] = mapped_column(Integer)
+    raised_by_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    service_grade: Mapped[str] = mapped_column(String(16))
+    product: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    current_stage: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16))
+    complaint_id: Mapped[Optional[int]] = mapped_column(ForeignKey("complaints.id"))
+    __table_args__ = (
+        Index("ix_orders_province_received", "province_id", "received_at"),
+        Index("ix_orders_status_stage", "status", "current_stage"),
+        Index("ix_orders_closed", "closed_at"),
+        Index("ix_orders_account", "account_id"),
+    )
+
+
+class OrderEvent(Base):
+    """A stage event of an order.
+
+    kind 'enter' rows are stage intervals: exited_at, hold_seconds and duration_seconds
+    (exit - entry - holds) are written when the order leaves the stage. Other kinds
+    (transfer, hold, resume, urge) are points in time within the current stage.
+    """
+
+    __tablename__ = "order_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    stage: Mapped[str] = mapped_column(String(24))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    exited_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    hold_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    duration_seconds: Mapped[Optional[int]] = mapped_column(Integer)
+    target_seconds: Mapped[Optional[int]] = mapped_column(Integer)  # target in force on entry
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    province_id: Mapped[int] = mapped_column(Integer)
+    city_id: Mapped[int] = mapped_column(Integer)
+    service_grade: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (
+        Index("ix_order_events_order", "order_id", "at"),
+        Index("ix_order_events_exit", "kind", "exited_at", "stage"),
+        Index("ix_order_events_open", "kind", "stage", "exited_at", "at"),
+    )
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    province_id: Mapped[int] = mapped_column(Integer)
+    city_id: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(24))
+    category: Mapped[str] = mapped_column(String(24))
+    severity: Mapped[str] = mapped_column(String(12))
+    green_channel: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    first_response_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    resolved_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0)
+    followup_score: Mapped[Optional[float]] = mapped_column(Float)
+    raised_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    idempotency_key: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    __table_args__ = (
+        Index("ix_complaints_province_status", "province_id", "status"),
+        Index("ix_complaints_received", "received_at"),
+        Index("ix_complaints_account", "account_id"),
+    )
+
+
+class ComplaintEvent(Base):
+    """One status change of a complaint: who moved it, from what, to what, when."""
+
+    __tablename__ = "complaint_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"))
+    from_status: Mapped[Optional[str]] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_complaint_events_complaint", "complaint_id", "at"),)
+
+
+class Revisit(Base):
+    __tablename__ = "revisits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    province_id: Mapped[int] = mapped_column(Integer)
+    city_id: Mapped[int] = mapped_column(Integer)
+    manager_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    visited_on: Mapped[dt.date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(16))
+    score: Mapped[Optional[float]] = mapped_column(Float)
+    needs: Mapped[str] = mapped_column(Text, default="")
+    products: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(24))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    next_due: Mapped[Optional[dt.date]] = mapped_column(Date)
+    created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    idempotency_key: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    __table_args__ = (
+        Index("ix_revisits_account", "account_id", "visited_on"),
+        Index("ix_revisits_province_visited", "province_id", "visited_on"),
+    )
+
+
+class Survey(Base):
+    """A satisfaction survey: an overall 0-100 score and the five dimension scores."""
+
+    __tablename__ = "surveys"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    province_id: Mapped[int] = mapped_column(Integer)
+    city_id: Mapped[int] = mapped_column(Integer)
+    surveyed_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    network: Mapped[Optional[float]] = mapped_column(Float)
+    service: Mapped[Optional[float]] = mapped_column(Float)
+    billing: Mapped[Optional[float]] = mapped_column(Float)
+    account_manager: Mapped[Optional[float]] = mapped_column(Float)
+    after_sales: Mapped[Optional[float]] = mapped_column(Float)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (
+        CheckConstraint("score >= 0 AND score <= 100", name="score_range"),
+        Index("ix_surveys_province_date", "province_id", "surveyed_on"),
+        Index("ix_surveys_date", "surveyed_on"),
+        Index("ix_surveys_account", "account_id"),
+    )
+
+
+class AccountPlan(Base):
+    """One customer, one plan (一户一案)."""
+
+    __tablename__ = "account_plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    needs: Mapped[str] = mapped_column(Text, default="")
+    products: Mapped[str] = mapped_column(Text, default="")
+    competitors: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class PlanAction(Base):
+    __tablename__ = "plan_actions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("account_plans.id"))
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(120))
+    due_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # planned | in_progress | done | dropped
+
+
+class AuditLog(Base):
+    """Every write: who, when, what."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[Optional[str]] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_audit_log_at", "at"),)

@@ -1,0 +1,119 @@
+"""The Overview's KPIs, each one aggregate query over the user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Connection, and_, case, distinct, func, or_, select
+
+from lib.access import Scope, scope_condition
+from lib.domain import CATEGORIES, CATEGORY_BITS, categories_of, is_premium
+from lib.models import Complaint, Designation, Order, Survey
+from lib.periods import Period
+
+DES = Designation.__table__
+ORDERS = Order.__table__
+COMPLAINTS = Complaint.__table__
+SURVEYS = Survey.__table__
+
+
+def category_bit(column):
+    """The category bit of a category code column, as SQL."""
+    return case(CATEGORY_BITS, value=column, else_=0)
+
+
+def category_combinations(conn: Connection, scope: Scope, day: dt.date) -> pd.DataFrame:
+    """Accounts per exact set of categories (as a bit mask) on `day`: columns mask, accounts."""
+    per_account = (
+        select(DES.c.account_id, func.sum(distinct(category_bit(DES.c.category))).label("mask"))
+        .where(
+            DES.c.valid_from <= day,
+            or_(DES.c.valid_to.is_(None), DES.c.valid_to > day),
+            scope_condition(scope, DES),
+        )
+        .group_by(DES.c.account_id)
+        .subquery()
+    )
+    stmt = (
+        select(per_account.c.mask, func.count().label("accounts"))
+        .group_by(per_account.c.mask)
+        .order_by(per_account.c.mask)
+    )
+    rows = conn.execute(stmt).all()
+    return pd.DataFrame(rows, columns=["mask", "accounts"]).astype({"mask": "int64", "accounts": "int64"})
+
+
+def summarise_categories(combinations: pd.DataFrame) -> dict[str, int]:
+    """Key accounts, premium and each category's size from the per-combination counts."""
+    summary = {"key_accounts": 0, "premium": 0, **{c: 0 for c in CATEGORIES}}
+    for mask, accounts in combinations.itertuples(index=False):  # at most 15 rows
+        if not mask:
+            continue
+        summary["key_accounts"] += accounts
+        summary["premium"] += accounts if is_premium(mask) else 0
+        for category in categories_of(mask):
+            summary[category] += accounts
+    return summary
+
+
+def satisfaction_year_on_year(conn: Connection, scope: Scope, period: Period) -> dict[str, float | int | None]:
+    """The satisfaction index (mean score) in the period and a year earlier, with the change in points."""
+    earlier = period.year_earlier()
+    in_now = and_(SURVEYS.c.surveyed_on >= period.start, SURVEYS.c.surveyed_on < period.end)
+    in_then = and_(SURVEYS.c.surveyed_on >= earlier.start, SURVEYS.c.surveyed_on < earlier.end)
+    stmt = select(
+        func.avg(case((in_now, SURVEYS.c.score))).label("index"),
+        func.count(case((in_now, 1))).label("surveys"),
+        func.avg(case((in_then, SURVEYS.c.score))).label("index_year_earlier"),
+        func.count(case((in_then, 1))).label("surveys_year_earlier"),
+    ).where(
+        SURVEYS.c.surveyed_on >= min(earlier.start, period.start),
+        SURVEYS.c.surveyed_on < period.end,
+        scope_condition(scope, SURVEYS),
+    )
+    row = conn.execute(stmt).mappings().one()
+    index = _float(row["index"])
+    before = _float(row["index_year_earlier"])
+    return {
+        "index": index,
+        "surveys": int(row["surveys"]),
+        "index_year_earlier": before,
+        "surveys_year_earlier": int(row["surveys_year_earlier"]),
+        "change_points": None if index is None or before is None else index - before,
+    }
+
+
+def order_counts(conn: Connection, scope: Scope, period: Period) -> dict[str, int]:
+    """Orders opened and closed in the period, and open at its end."""
+    start, end = _dt(period.start), _dt(period.end)
+    received, closed = ORDERS.c.received_at, ORDERS.c.closed_at
+    stmt = select(
+        func.count(case((received >= start, 1))).label("opened"),
+        func.count(case((and_(closed >= start, closed < end), 1))).label("closed"),
+        func.count(case((or_(closed.is_(None), closed >= end), 1))).label("open_at_end"),
+    ).where(received < end, or_(closed.is_(None), closed >= start), scope_condition(scope, ORDERS))
+    return {k: int(v) for k, v in conn.execute(stmt).mappings().one().items()}
+
+
+def complaint_counts(conn: Connection, scope: Scope, period: Period) -> dict[str, int]:
+    """Complaints received in the period, resolved in it, and unresolved at its end.
+
+    A reopened complaint has no resolved_at until it is resolved again, so it counts as open.
+    """
+    start, end = _dt(period.start), _dt(period.end)
+    received, resolved = COMPLAINTS.c.received_at, COMPLAINTS.c.resolved_at
+    stmt = select(
+        func.count(case((received >= start, 1))).label("received"),
+        func.count(case((and_(resolved >= start, resolved < end), 1))).label("resolved"),
+        func.count(case((or_(resolved.is_(None), resolved >= end), 1))).label("open_at_end"),
+    ).where(received < end, or_(resolved.is_(None), resolved >= start), scope_condition(scope, COMPLAINTS))
+    return {k: int(v) for k, v in conn.execute(stmt).mappings().one().items()}
+
+
+def _dt(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)
