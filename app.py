@@ -49,7 +49,7 @@ def database_unavailable() -> None:
 def sidebar(user: CurrentUser, authenticator) -> None:
     org = user.org_zh if ui.lang() == "zh" else user.org_en
     st.sidebar.markdown(ui.tr("app.signed_in_as", name=user.name, role=ui.label("role", user.role), org=org))
-    if st.sidebar.button(ui.tr("app.logout"), key="logout", icon=":material/logout:"):
+    if st.sidebar.button(ui.tr("app.logout"), key="sign_out", icon=":material/logout:"):
         authenticator.logout(location="unrendered")
         st.rerun()
 
@@ -74,7 +74,8 @@ def main() -> None:
         st.caption(ui.tr("login.prompt"))
         st.stop()
     sidebar(user, authenticator)
-    if not access.can_open(role=user.role, page=current.url_path):
+    opened = next(name for name, page in pages.items() if page is current)
+    if not access.can_open(role=user.role, page=opened):
         st.warning(ui.tr("app.denied"), icon=":material/block:")
         st.stop()
     st.session_state["current_user"] = user
