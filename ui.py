@@ -8,10 +8,11 @@ from typing import Optional
 import pandas as pd
 import streamlit as st
 
-from lib import i18n
-from lib.access import Scope
+from lib import cache, i18n
+from lib.access import NATIONAL, Scope
 from lib.auth import CurrentUser
 from lib.periods import Period, default_period
+from lib.queries import common
 
 LANG_KEY = "lang"
 
@@ -70,15 +71,24 @@ def current_user() -> CurrentUser:
     return st.session_state["current_user"]
 
 
-def scope_name(scope: Scope, org_units: pd.DataFrame) -> str:
+def scope_name(scope: Scope) -> str:
     """A scope in words: National, a province, a city, or My accounts."""
     if scope.level in ("national", "manager", "none"):
         return tr(f"scope.{scope.level}")
     node_id = scope.city_id if scope.level == "city" else scope.province_id
-    node = org_units.loc[org_units["id"] == node_id]
+    units = org_units()
+    node = units.loc[units["id"] == node_id]
     if node.empty:
         return tr("scope.none")
     return node.iloc[0]["name_zh" if lang() == "zh" else "name_en"]
+
+
+def org_units() -> pd.DataFrame:
+    return cache.read(common.org_units, NATIONAL)
+
+
+def data_as_of() -> dt.date:
+    return cache.read(common.data_as_of, NATIONAL)
 
 
 def number(value: Optional[float], digits: int = 0) -> str:

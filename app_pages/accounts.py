@@ -5,15 +5,15 @@ import streamlit as st
 import ui
 from lib import cache
 from lib.domain import CATEGORIES, categories_of, is_premium
+from lib.queries import accounts
 
 MAX_ROWS = 1_000
 
 user = ui.current_user()
-as_of = cache.load_data_as_of()
-org_units = cache.load_org_units()
+as_of = ui.data_as_of()
 
 st.title(ui.tr("accounts.title"))
-st.caption(f"{ui.tr('accounts.caption')} · {ui.tr('overview.scope', scope=ui.scope_name(user.scope, org_units))}")
+st.caption(f"{ui.tr('accounts.caption')} · {ui.tr('overview.scope', scope=ui.scope_name(user.scope))}")
 
 with st.container(horizontal=True, vertical_alignment="bottom"):
     categories = st.multiselect(ui.tr("filter.category"), CATEGORIES, format_func=lambda c: ui.label("category", c),
@@ -21,7 +21,8 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     premium_only = st.toggle(ui.tr("accounts.only_premium"), key="premium", bind="query-params")
     search = st.text_input(ui.tr("filter.search"), key="q", bind="query-params", max_chars=80)
 
-rows, total = cache.load_key_accounts(user.scope, as_of, tuple(sorted(categories)), premium_only, search, MAX_ROWS)
+rows, total = cache.read(accounts.key_account_page, user.scope, as_of=as_of, categories=tuple(sorted(categories)),
+                         premium_only=premium_only, search=search, limit=MAX_ROWS)
 if rows.empty:
     st.info(ui.tr("accounts.empty"), icon=":material/info:")
     st.stop()

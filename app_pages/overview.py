@@ -5,20 +5,20 @@ import streamlit as st
 import ui
 from lib import cache
 from lib.domain import CATEGORIES
+from lib.queries import overview
 
 user = ui.current_user()
-org_units = cache.load_org_units()
-as_of = cache.load_data_as_of()
+as_of = ui.data_as_of()
 
 st.title(ui.tr("overview.title"))
-st.caption(f"{ui.tr('overview.scope', scope=ui.scope_name(user.scope, org_units))} · "
+st.caption(f"{ui.tr('overview.scope', scope=ui.scope_name(user.scope))} · "
            f"{ui.tr('app.data_as_of', date=as_of.isoformat())}")
 period = ui.period_filter(as_of)
 previous = period.previous()
 vs = ui.tr("overview.vs_previous")
 st.caption(ui.tr("filter.comparison", start=previous.start.isoformat(), end=previous.last_day.isoformat()))
 
-figures = cache.load_overview(user.scope, period)
+figures = cache.read(overview.overview_figures, user.scope, period=period)
 now, before = figures["categories"], figures["categories_before"]
 if not now["key_accounts"]:
     st.info(ui.tr("overview.empty"), icon=":material/info:")

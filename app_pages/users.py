@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from lib import cache, charts
 from lib.domain import ROLES
+from lib.queries import users as user_queries
 
 user = ui.current_user()
 
@@ -14,7 +15,8 @@ st.caption(ui.tr("users.caption"))
 role = st.selectbox(ui.tr("users.role_filter"), [None, *ROLES],
                     format_func=lambda r: ui.tr("filter.all") if r is None else ui.label("role", r), key="role",
                     bind="query-params")
-users, by_role = cache.load_users(user.scope, role)
+users = cache.read(user_queries.users_overview, user.scope, role=role)
+by_role = cache.read(user_queries.users_by_role, user.scope)
 
 if not by_role.empty:
     by_role = by_role.assign(role_label=by_role["role"].map(lambda r: ui.label("role", r)))

@@ -1,27 +1,33 @@
 """The Streamlit boundary of the data layer: one engine per process, cached reads keyed by scope.
 
-Reads are cached for a short TTL (shared by all users, so the scope is part of every key)
-and cleared by the writes that affect them; with several server processes the TTL bounds
-how long another process can show older figures.
+`read(fn, scope, **filters)` runs a read function of lib/queries through one shared cache.
+The key holds the scope (the cache is shared by all users), the filters, and a generation
+number for each table the function reads (declared with @reads). A write calls
+`tables_written(...)`, which moves those generations on, so exactly the reads that depend on
+the written tables run again. With several server processes, the TTL bounds how long another
+process can show older figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+import threading
+from typing import Any, Callable, Optional
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
 from lib.access import Scope
 from lib.config import Settings, load_settings
 from lib.db import make_engine
-from lib.periods import Period
-from lib.queries import accounts, common, overview, users
+from lib.queries import users
 
 TTL = load_settings().cache_ttl_seconds
-ENTRIES = 512
+ENTRIES = 1024
+
+_functions: dict[str, Callable[..., Any]] = {}
+_generations: dict[str, int] = {}
+_lock = threading.Lock()
 
 
 @st.cache_resource
@@ -39,52 +45,28 @@ def engine() -> Engine:
     return make_engine(settings().database_url)
 
 
-@st.cache_data(ttl=TTL, max_entries=4, show_spinner=False)
-def load_org_units() -> pd.DataFrame:
-    with engine().connect() as conn:
-        return common.org_units(conn)
-
-
-@st.cache_data(ttl=TTL, max_entries=4, show_spinner=False)
-def load_data_as_of() -> dt.date:
-    with engine().connect() as conn:
-        return common.data_as_of(conn)
-
-
-@st.cache_data(ttl=TTL, max_entries=ENTRIES, show_spinner=False)
-def load_overview(scope: Scope, period: Period) -> dict:
-    """Every Overview figure for the period and its comparison period."""
-    previous = period.previous()
-    with engine().connect() as conn:
-        return {
-            "categories": overview.summarise_categories(overview.category_combinations(conn, scope, period.last_day)),
-            "categories_before": overview.summarise_categories(
-                overview.category_combinations(conn, scope, previous.last_day)
-            ),
-            "satisfaction": overview.satisfaction_year_on_year(conn, scope, period),
-            "orders": overview.order_counts(conn, scope, period),
-            "orders_before": overview.order_counts(conn, scope, previous),
-            "complaints": overview.complaint_counts(conn, scope, period),
-            "complaints_before": overview.complaint_counts(conn, scope, previous),
-        }
+def read(fn: Callable[..., Any], scope: Scope, /, **filters: Any) -> Any:
+    """The result of `fn(conn, scope, **filters)`, from the cache when it is still current."""
+    tables = getattr(fn, "reads_tables", None)
+    if tables is None:
+        raise TypeError(f"{fn.__qualname__} does not declare the tables it reads (@reads)")
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    _functions[name] = fn
+    generation = tuple((table, _generations.get(table, 0)) for table in sorted(tables))
+    return _cached_read(name, scope, tuple(sorted(filters.items())), generation)
 
 
 @st.cache_data(ttl=TTL, max_entries=ENTRIES, show_spinner=False)
-def load_key_accounts(scope: Scope, as_of: dt.date, categories: tuple[str, ...], premium_only: bool, search: str,
-                      limit: Optional[int]) -> tuple[pd.DataFrame, int]:
-    """The filtered key-account list (up to `limit` rows) and how many there are in all."""
+def _cached_read(name: str, scope: Scope, filters: tuple, generation: tuple) -> Any:
     with engine().connect() as conn:
-        rows = accounts.key_accounts(conn, scope, as_of, categories=categories, premium_only=premium_only,
-                                     search=search, limit=limit)
-        total = accounts.count_key_accounts(conn, scope, categories=categories, premium_only=premium_only,
-                                            search=search)
-    return rows, total
+        return _functions[name](conn, scope, **dict(filters))
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def load_users(scope: Scope, role: Optional[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    with engine().connect() as conn:
-        return users.users_overview(conn, scope, role=role), users.users_by_role(conn, scope)
+def tables_written(*tables: str) -> None:
+    """Forget the cached reads of these tables (call after committing a write)."""
+    with _lock:
+        for table in tables:
+            _generations[table] = _generations.get(table, 0) + 1
 
 
 @st.cache_data(ttl=10, max_entries=4, show_spinner=False)

@@ -42,7 +42,7 @@ def test_every_page_has_a_title():
 def test_every_key_used_in_the_code_is_in_the_catalogue():
     """A static check: tr("...") and t(lang, "...") calls only name keys the catalogue has."""
     pattern = re.compile(r"""\b(?:tr|t)\(\s*(?:[a-z_.()]+,\s*)?["']([a-z0-9_]+\.[a-z0-9_.]+)["']""")
-    files = [ROOT / "app.py", ROOT / "ui.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "lib").glob("*.py")]
+    files = [ROOT / "app.py", ROOT / "ui.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "lib").rglob("*.py")]
     used = {key for path in files for key in pattern.findall(path.read_text(encoding="utf-8"))}
     assert used, "the pattern found no keys at all"
     assert used - set(i18n.MESSAGES) == set()

@@ -13,6 +13,7 @@ from lib.access import Scope, scope_condition
 from lib.domain import CATEGORY_BITS, PREMIUM_MIN_CATEGORIES
 from lib.models import Account, MonthlySpend, OrgUnit, User
 from lib.periods import add_months
+from lib.queries import reads
 
 ACCOUNTS = Account.__table__
 SPEND = MonthlySpend.__table__
@@ -40,6 +41,7 @@ def key_account_filter(*, categories: tuple[str, ...] = (), premium_only: bool =
     return and_(*conditions)
 
 
+@reads("accounts", "monthly_spend", "users")
 def key_accounts(conn: Connection, scope: Scope, as_of: dt.date, *, categories: tuple[str, ...] = (),
                  premium_only: bool = False, search: str = "", limit: Optional[int] = None) -> pd.DataFrame:
     """Current key accounts in scope with their categories and trailing 3-month average spend."""
@@ -72,6 +74,7 @@ def key_accounts(conn: Connection, scope: Scope, as_of: dt.date, *, categories: 
     return frame.astype({"avg_spend_3m": "float64", "category_mask": "int64"})
 
 
+@reads("accounts")
 def count_key_accounts(conn: Connection, scope: Scope, *, categories: tuple[str, ...] = (),
                        premium_only: bool = False, search: str = "") -> int:
     stmt = select(func.count()).select_from(ACCOUNTS).where(
@@ -79,3 +82,12 @@ def count_key_accounts(conn: Connection, scope: Scope, *, categories: tuple[str,
         key_account_filter(categories=categories, premium_only=premium_only, search=search),
     )
     return int(conn.scalar(stmt) or 0)
+
+
+@reads("accounts", "monthly_spend", "users")
+def key_account_page(conn: Connection, scope: Scope, as_of: dt.date, *, categories: tuple[str, ...] = (),
+                     premium_only: bool = False, search: str = "", limit: Optional[int] = None
+                     ) -> tuple[pd.DataFrame, int]:
+    """Up to `limit` key accounts matching the filters, and how many match in all."""
+    filters = {"categories": categories, "premium_only": premium_only, "search": search}
+    return key_accounts(conn, scope, as_of, limit=limit, **filters), count_key_accounts(conn, scope, **filters)

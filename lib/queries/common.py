@@ -7,21 +7,31 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
+from lib.access import Scope
 from lib.models import Complaint, OrgUnit, Survey
+from lib.queries import reads
 
 ORG = OrgUnit.__table__
 
 
-def org_units(conn: Connection) -> pd.DataFrame:
-    """The whole organisation tree (a few hundred rows): id, code, level, parent and names."""
+@reads("org_units")
+def org_units(conn: Connection, scope: Scope) -> pd.DataFrame:
+    """The whole organisation tree (a few hundred rows): id, code, level, parent and names.
+
+    Not limited by scope: every user may see the names of the regions.
+    """
     stmt = select(ORG.c.id, ORG.c.code, ORG.c.level, ORG.c.parent_id, ORG.c.province_id, ORG.c.name_en,
                   ORG.c.name_zh).order_by(ORG.c.id)
     return pd.DataFrame(conn.execute(stmt).mappings().all(),
                         columns=["id", "code", "level", "parent_id", "province_id", "name_en", "name_zh"])
 
 
-def data_as_of(conn: Connection) -> dt.date:
-    """The latest day with activity (surveys or complaints); today when the database is empty."""
+@reads("surveys", "complaints")
+def data_as_of(conn: Connection, scope: Scope) -> dt.date:
+    """The latest day with activity (surveys or complaints) anywhere; today when there is none.
+
+    One date for everybody, so that all users' default periods agree.
+    """
     latest_survey = conn.scalar(select(func.max(Survey.surveyed_on)))
     latest_complaint = conn.scalar(select(func.max(Complaint.received_at)))
     days = [_as_date(v) for v in (latest_survey, latest_complaint) if v is not None]

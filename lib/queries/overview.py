@@ -11,6 +11,7 @@ from lib.access import Scope, scope_condition
 from lib.domain import CATEGORIES, CATEGORY_BITS, categories_of, is_premium
 from lib.models import Complaint, Designation, Order, Survey
 from lib.periods import Period
+from lib.queries import reads
 
 DES = Designation.__table__
 ORDERS = Order.__table__
@@ -23,6 +24,7 @@ def category_bit(column):
     return case(CATEGORY_BITS, value=column, else_=0)
 
 
+@reads("designations")
 def category_combinations(conn: Connection, scope: Scope, day: dt.date) -> pd.DataFrame:
     """Accounts per exact set of categories (as a bit mask) on `day`: columns mask, accounts."""
     per_account = (
@@ -57,6 +59,7 @@ def summarise_categories(combinations: pd.DataFrame) -> dict[str, int]:
     return summary
 
 
+@reads("surveys")
 def satisfaction_year_on_year(conn: Connection, scope: Scope, period: Period) -> dict[str, float | int | None]:
     """The satisfaction index (mean score) in the period and a year earlier, with the change in points."""
     earlier = period.year_earlier()
@@ -84,6 +87,7 @@ def satisfaction_year_on_year(conn: Connection, scope: Scope, period: Period) ->
     }
 
 
+@reads("orders")
 def order_counts(conn: Connection, scope: Scope, period: Period) -> dict[str, int]:
     """Orders opened and closed in the period, and open at its end."""
     start, end = _dt(period.start), _dt(period.end)
@@ -96,6 +100,7 @@ def order_counts(conn: Connection, scope: Scope, period: Period) -> dict[str, in
     return {k: int(v) for k, v in conn.execute(stmt).mappings().one().items()}
 
 
+@reads("complaints")
 def complaint_counts(conn: Connection, scope: Scope, period: Period) -> dict[str, int]:
     """Complaints received in the period, resolved in it, and unresolved at its end.
 
@@ -109,6 +114,21 @@ def complaint_counts(conn: Connection, scope: Scope, period: Period) -> dict[str
         func.count(case((or_(resolved.is_(None), resolved >= end), 1))).label("open_at_end"),
     ).where(received < end, or_(resolved.is_(None), resolved >= start), scope_condition(scope, COMPLAINTS))
     return {k: int(v) for k, v in conn.execute(stmt).mappings().one().items()}
+
+
+@reads("designations", "surveys", "orders", "complaints")
+def overview_figures(conn: Connection, scope: Scope, period: Period) -> dict:
+    """Every Overview figure for the period and for the period just before it."""
+    previous = period.previous()
+    return {
+        "categories": summarise_categories(category_combinations(conn, scope, period.last_day)),
+        "categories_before": summarise_categories(category_combinations(conn, scope, previous.last_day)),
+        "satisfaction": satisfaction_year_on_year(conn, scope, period),
+        "orders": order_counts(conn, scope, period),
+        "orders_before": order_counts(conn, scope, previous),
+        "complaints": complaint_counts(conn, scope, period),
+        "complaints_before": complaint_counts(conn, scope, previous),
+    }
 
 
 def _dt(day: dt.date) -> dt.datetime:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, func, or_, select
 
 from lib.access import Scope
 from lib.models import Account, OrgUnit, User
+from lib.queries import reads
 
 USERS = User.__table__
 ORG = OrgUnit.__table__
@@ -43,6 +44,7 @@ def user_record(conn: Connection, username: str) -> Optional[dict]:
     return record
 
 
+@reads("users", "org_units", "accounts")
 def users_overview(conn: Connection, scope: Scope, *, role: Optional[str] = None) -> pd.DataFrame:
     """All users with their org node (national scope only: the user list is an admin's tool)."""
     columns = ["username", "name", "role", "org_en", "org_zh", "active", "locked_until", "can_sign_in", "accounts"]
@@ -65,6 +67,7 @@ def users_overview(conn: Connection, scope: Scope, *, role: Optional[str] = None
     return pd.DataFrame(conn.execute(stmt).all(), columns=columns)
 
 
+@reads("users")
 def users_by_role(conn: Connection, scope: Scope) -> pd.DataFrame:
     """Number of users per role (national scope only)."""
     if not scope.is_national:
