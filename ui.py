@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from lib import cache, i18n
-from lib.access import NATIONAL, Scope
+from lib.access import NATIONAL, Scope, narrow
 from lib.auth import CurrentUser
+from lib.domain import CATEGORIES
 from lib.periods import Period, default_period
 from lib.queries import common
 
@@ -32,18 +33,35 @@ def label(kind: str, code: str) -> str:
 
 
 def language_switch() -> str:
-    """The sidebar's language switch, bound to the URL's `lang` parameter."""
-    st.sidebar.segmented_control(
-        i18n.t(lang(), "app.language"),
-        options=list(i18n.LANGUAGES),
-        format_func=i18n.LANGUAGES.get,
-        default=i18n.DEFAULT_LANGUAGE,
-        required=True,
-        key=LANG_KEY,
-        bind="query-params",
-        width="stretch",
-    )
+    """The sidebar's language switch, kept in the URL's `lang` parameter."""
+    url_choice(st.sidebar.segmented_control, i18n.t(lang(), "app.language"), list(i18n.LANGUAGES), key=LANG_KEY,
+               format_func=i18n.LANGUAGES.get, required=True, width="stretch")
     return lang()
+
+
+def url_choice(widget, label: str, options: list, *, key: str, format_func, multi: bool = False, **kwargs):
+    """A choice widget whose value is kept in the URL as option codes, whatever the language.
+
+    Streamlit's own binding stores the formatted labels, which differ between languages, so a
+    copied link would not survive a language switch; this keeps codes instead.
+    """
+    if key not in st.session_state:
+        raw = st.query_params.get_all(key) if multi else st.query_params.get(key)
+        if multi:
+            codes = [c for part in raw for c in part.split(",")]
+            st.session_state[key] = [c for c in options if c in codes]
+        else:
+            st.session_state[key] = raw if raw in options else options[0]
+    elif multi:
+        st.session_state[key] = [c for c in st.session_state[key] if c in options]
+    elif st.session_state[key] not in options:
+        st.session_state[key] = options[0]
+    value = widget(label, options, key=key, format_func=format_func, **kwargs)
+    if value in (None, []) or (not multi and value == options[0]):
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = ",".join(value) if multi else str(value)
+    return value
 
 
 def period_filter(as_of: dt.date) -> Period:
@@ -89,6 +107,57 @@ def org_units() -> pd.DataFrame:
 
 def data_as_of() -> dt.date:
     return cache.read(common.data_as_of, NATIONAL)
+
+
+def region_filter(scope: Scope) -> Scope:
+    """Province and city pickers within the user's scope (choosing a province narrows the cities).
+
+    Bound to the URL's `province` and `city` parameters (org codes); the returned scope is the
+    user's scope narrowed by the choice, never wider (lib.access.narrow).
+    """
+    if scope.level in ("manager", "none"):
+        return scope
+    units = org_units()
+    name = "name_zh" if lang() == "zh" else "name_en"
+    provinces = units[units["level"] == "province"]
+    if scope.level != "national":
+        provinces = provinces[provinces["id"] == scope.province_id]
+    province_codes = provinces["code"].tolist()
+    names = dict(zip(units["code"], units[name], strict=True))
+    everything = tr("filter.all")
+    with st.container(horizontal=True):
+        if scope.level == "national":
+            province = url_choice(st.selectbox, tr("filter.province"), [None, *province_codes], key="province",
+                                  format_func=lambda c: everything if c is None else names[c])
+        else:
+            province = province_codes[0] if province_codes else None
+        cities = units[units["level"] == "city"]
+        if scope.level == "city":
+            cities = cities[cities["id"] == scope.city_id]
+        elif province is not None:
+            province_id = int(units.loc[units["code"] == province, "id"].iloc[0])
+            cities = cities[cities["province_id"] == province_id]
+        else:
+            cities = cities.iloc[0:0]
+        city_codes = cities["code"].tolist()
+        if scope.level == "city":
+            city = city_codes[0] if city_codes else None
+        else:
+            city = url_choice(st.selectbox, tr("filter.city"), [None, *city_codes], key="city",
+                              format_func=lambda c: everything if c is None else names[c], disabled=not city_codes)
+    by_code = units.set_index("code")
+    province_id = int(by_code.at[province, "id"]) if province in by_code.index else None
+    if city in by_code.index and city in city_codes:
+        return narrow(scope, province_id=province_id, city_id=int(by_code.at[city, "id"]),
+                      city_province_id=int(by_code.at[city, "province_id"]))
+    return narrow(scope, province_id=province_id)
+
+
+def category_filter(key: str = "category") -> tuple[str, ...]:
+    """Categories to keep (any of them); empty means all accounts. Bound to the URL."""
+    picked = url_choice(st.multiselect, tr("filter.category"), list(CATEGORIES), key=key, multi=True,
+                        format_func=lambda c: label("category", c), placeholder=tr("filter.all"))
+    return tuple(sorted(picked))
 
 
 def number(value: Optional[float], digits: int = 0) -> str:

@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from lib import cache
-from lib.domain import CATEGORIES, categories_of, is_premium
+from lib.domain import categories_of, is_premium
 from lib.queries import accounts
 
 MAX_ROWS = 1_000
@@ -15,13 +15,13 @@ as_of = ui.data_as_of()
 st.title(ui.tr("accounts.title"))
 st.caption(f"{ui.tr('accounts.caption')} · {ui.tr('overview.scope', scope=ui.scope_name(user.scope))}")
 
+scope = ui.region_filter(user.scope)
 with st.container(horizontal=True, vertical_alignment="bottom"):
-    categories = st.multiselect(ui.tr("filter.category"), CATEGORIES, format_func=lambda c: ui.label("category", c),
-                                key="category", bind="query-params", placeholder=ui.tr("filter.all"))
+    categories = ui.category_filter()
     premium_only = st.toggle(ui.tr("accounts.only_premium"), key="premium", bind="query-params")
     search = st.text_input(ui.tr("filter.search"), key="q", bind="query-params", max_chars=80)
 
-rows, total = cache.read(accounts.key_account_page, user.scope, as_of=as_of, categories=tuple(sorted(categories)),
+rows, total = cache.read(accounts.key_account_page, scope, as_of=as_of, categories=categories,
                          premium_only=premium_only, search=search, limit=MAX_ROWS)
 if rows.empty:
     st.info(ui.tr("accounts.empty"), icon=":material/info:")

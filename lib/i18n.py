@@ -52,6 +52,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "filter.comparison": {"en": "Compared with {start} – {end}", "zh": "对比期间：{start} – {end}"},
     "filter.pick_both_dates": {"en": "Pick a start and an end date.", "zh": "请选择开始和结束日期。"},
+    "filter.province": {"en": "Province", "zh": "省份"},
+    "filter.city": {"en": "City", "zh": "地市"},
     "filter.category": {"en": "Category", "zh": "客户类别"},
     "filter.all": {"en": "All", "zh": "全部"},
     "filter.search": {"en": "Search name or code", "zh": "搜索名称或编码"},
