@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import cache, i18n
-from lib.access import NATIONAL, Scope, narrow
+from lib.access import NATIONAL, Scope, can_open, narrow
 from lib.auth import CurrentUser
 from lib.domain import CATEGORIES
 from lib.periods import Period, default_period
@@ -23,7 +23,7 @@ def lang() -> str:
     return i18n.normalise_language(st.session_state.get(LANG_KEY))
 
 
-def tr(key: str, **values: object) -> str:
+def tr(key: str, /, **values: object) -> str:
     """A message of the catalogue in the session's language."""
     return i18n.t(lang(), key, **values)
 
@@ -158,6 +158,32 @@ def category_filter(key: str = "category") -> tuple[str, ...]:
     picked = url_choice(st.multiselect, tr("filter.category"), list(CATEGORIES), key=key, multi=True,
                         format_func=lambda c: label("category", c), placeholder=tr("filter.all"))
     return tuple(sorted(picked))
+
+
+def metric_help(name: str) -> str:
+    """The definition of a metric (lib/messages/metrics.py), for help tooltips."""
+    return tr(f"metric.{name}.def")
+
+
+def kpi(label_text: str, value: str, *, delta=None, help_text: Optional[str] = None, page: Optional[str] = None,
+        delta_color: str = "normal", delta_description: Optional[str] = None) -> None:
+    """A KPI card: the metric, and a link to the page that explains it when the user may open it."""
+    with st.container(border=True, width=230):
+        st.metric(label_text, value, delta=delta, help=help_text, delta_color=delta_color,
+                  delta_description=delta_description)
+        if page and can_open(role=current_user().role, page=page):
+            st.page_link(f"app_pages/{page}.py", label=tr(f"page.{page}"), icon=":material/arrow_forward:")
+
+
+def percent(value: Optional[float], digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}%}"
+
+
+def points_delta(now: Optional[float], before: Optional[float], scale: float = 100, unit: str = "pp") -> Optional[str]:
+    """The difference of two rates in percentage points (or of two indexes in points), as text."""
+    if now is None or before is None:
+        return None
+    return f"{(now - before) * scale:+.1f} {unit}"
 
 
 def number(value: Optional[float], digits: int = 0) -> str:

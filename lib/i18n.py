@@ -45,6 +45,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.overview": {"en": "Overview", "zh": "总览"},
     "page.accounts": {"en": "Key accounts", "zh": "大客户名录"},
     "page.users": {"en": "Users and roles", "zh": "用户与角色"},
+    "page.tiers": {"en": "Tiers & overlaps", "zh": "客户分类与交叉"},
+    "page.order_flow": {"en": "Order flow", "zh": "工单流转"},
+    "page.satisfaction": {"en": "Satisfaction", "zh": "满意度"},
+    "page.regions": {"en": "Regions", "zh": "区域下钻"},
+    "page.account": {"en": "Account 360", "zh": "客户全景"},
+    "page.definitions": {"en": "Definitions", "zh": "指标定义"},
     "filter.period": {"en": "Period", "zh": "统计期间"},
     "filter.period_help": {
         "en": "Start and end dates, both included. Deltas compare with the period of the same length just before.",
@@ -113,6 +119,81 @@ LABELS: dict[str, dict[str, dict[str, str]]] = {
         "at_risk": {"en": "At risk", "zh": "风险"},
         "churned": {"en": "Churned", "zh": "流失"},
     },
+    "stage": {
+        "received": {"en": "Received", "zh": "受理"},
+        "needs_confirmed": {"en": "Needs confirmed", "zh": "需求确认"},
+        "resource_check": {"en": "Resource check", "zh": "资源确认"},
+        "provisioning": {"en": "Provisioning", "zh": "施工开通"},
+        "acceptance": {"en": "Acceptance", "zh": "验收"},
+        "closed": {"en": "Closed", "zh": "归档"},
+    },
+    "order_status": {
+        "open": {"en": "Open", "zh": "在途"},
+        "on_hold": {"en": "On hold", "zh": "挂起"},
+        "closed": {"en": "Closed", "zh": "已归档"},
+    },
+    "order_event": {
+        "enter": {"en": "Entered stage", "zh": "进入环节"},
+        "transfer": {"en": "Transferred", "zh": "转派"},
+        "hold": {"en": "Put on hold", "zh": "挂起"},
+        "resume": {"en": "Resumed", "zh": "解挂"},
+        "urge": {"en": "Urged", "zh": "催单"},
+    },
+    "complaint_channel": {
+        "account_manager": {"en": "Account manager", "zh": "客户经理"},
+        "hotline_10000": {"en": "10000 hotline", "zh": "10000 号"},
+        "key_account_hotline": {"en": "Key-account hotline", "zh": "大客户专线"},
+        "web_app": {"en": "Web / app", "zh": "网厅 / App"},
+        "letter_email": {"en": "Letter / email", "zh": "信函 / 邮件"},
+        "regulator": {"en": "Regulator", "zh": "工信部 / 监管"},
+    },
+    "complaint_category": {
+        "network_quality": {"en": "Network quality", "zh": "网络质量"},
+        "fault_repair": {"en": "Fault repair", "zh": "故障修复"},
+        "provisioning_delay": {"en": "Provisioning delay", "zh": "开通延迟"},
+        "billing": {"en": "Billing", "zh": "计费账务"},
+        "service_attitude": {"en": "Service attitude", "zh": "服务态度"},
+        "other": {"en": "Other", "zh": "其他"},
+    },
+    "severity": {
+        "low": {"en": "Low", "zh": "一般"},
+        "medium": {"en": "Medium", "zh": "较重"},
+        "high": {"en": "High", "zh": "严重"},
+        "critical": {"en": "Critical", "zh": "紧急"},
+    },
+    "complaint_status": {
+        "open": {"en": "Open", "zh": "待处理"},
+        "in_progress": {"en": "In progress", "zh": "处理中"},
+        "resolved": {"en": "Resolved", "zh": "已解决"},
+        "closed": {"en": "Closed", "zh": "已关闭"},
+        "reopened": {"en": "Reopened", "zh": "重新打开"},
+    },
+    "revisit_channel": {
+        "on_site": {"en": "On site", "zh": "上门"},
+        "phone": {"en": "Phone", "zh": "电话"},
+        "video": {"en": "Video", "zh": "视频"},
+        "email": {"en": "Email", "zh": "邮件"},
+    },
+    "outcome": {
+        "no_change": {"en": "No change", "zh": "无变化"},
+        "interested": {"en": "Interested", "zh": "有意向"},
+        "order_placed": {"en": "Order placed", "zh": "已下单"},
+        "complaint_raised": {"en": "Complaint raised", "zh": "提出投诉"},
+        "churn_risk": {"en": "Churn risk", "zh": "流失风险"},
+    },
+    "dimension": {
+        "network": {"en": "Network", "zh": "网络质量"},
+        "service": {"en": "Service", "zh": "服务"},
+        "billing": {"en": "Billing", "zh": "计费"},
+        "account_manager": {"en": "Account manager", "zh": "客户经理"},
+        "after_sales": {"en": "After-sales", "zh": "售后"},
+    },
+    "survey_source": {
+        "annual": {"en": "Annual survey", "zh": "年度调查"},
+        "after_order": {"en": "After an order", "zh": "工单后回访"},
+        "after_complaint": {"en": "After a complaint", "zh": "投诉后回访"},
+        "revisit": {"en": "At a revisit", "zh": "客户回访"},
+    },
     "industry": {
         "government": {"en": "Government", "zh": "党政军"},
         "finance": {"en": "Finance", "zh": "金融"},
@@ -146,7 +227,7 @@ def _merge_page_messages() -> None:
 _merge_page_messages()
 
 
-def t(lang: str, key: str, **values: object) -> str:
+def t(lang: str, key: str, /, **values: object) -> str:
     """The message `key` in `lang` (English if the language lacks it), with values filled in."""
     entry = MESSAGES[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]

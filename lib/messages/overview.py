@@ -1,6 +1,14 @@
 """Messages of the overview page."""
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "overview.portfolio_title": {"en": "Portfolio and satisfaction", "zh": "客户规模与满意度"},
+    "overview.revenue_share": {"en": "Key-account revenue share", "zh": "大客户收入占比"},
+    "overview.revenue_caption": {
+        "en": "Key-account spend ¥{key} of ¥{total} in the period.",
+        "zh": "期间内大客户消费 {key} 元，全部客户消费 {total} 元。",
+    },
+    "overview.on_time": {"en": "On-time rate", "zh": "及时率"},
+    "overview.revisit_compliance": {"en": "Revisit compliance", "zh": "回访达标率"},
     "overview.title": {"en": "Overview", "zh": "总览"},
     "overview.scope": {"en": "Scope: {scope}", "zh": "范围：{scope}"},
     "overview.key_accounts": {"en": "Key accounts", "zh": "大客户数"},

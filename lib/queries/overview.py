@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, distinct, exists, func, or_, select
 
 from lib.access import Scope, scope_condition
 from lib.domain import CATEGORIES, CATEGORY_BITS, categories_of, is_premium
-from lib.models import Complaint, Designation, Order, Survey
+from lib.models import Complaint, Designation, MonthlySpend, Order, OrderEvent, Revisit, Survey
 from lib.periods import Period
 from lib.queries import reads
 
@@ -17,6 +17,9 @@ DES = Designation.__table__
 ORDERS = Order.__table__
 COMPLAINTS = Complaint.__table__
 SURVEYS = Survey.__table__
+EVENTS = OrderEvent.__table__
+SPEND = MonthlySpend.__table__
+REVISITS = Revisit.__table__
 
 
 def category_bit(column):
@@ -116,7 +119,62 @@ def complaint_counts(conn: Connection, scope: Scope, period: Period) -> dict[str
     return {k: int(v) for k, v in conn.execute(stmt).mappings().one().items()}
 
 
-@reads("designations", "surveys", "orders", "complaints")
+@reads("order_events")
+def on_time_rate(conn: Connection, scope: Scope, period: Period) -> dict[str, float | int | None]:
+    """Stage intervals that ended in the period, how many within their target, and the rate."""
+    exited = EVENTS.c.exited_at
+    stmt = select(
+        func.count().label("ended"),
+        func.count(case((EVENTS.c.duration_seconds <= EVENTS.c.target_seconds, 1))).label("on_time"),
+    ).where(EVENTS.c.kind == "enter", exited >= _dt(period.start), exited < _dt(period.end),
+            scope_condition(scope, EVENTS))
+    row = conn.execute(stmt).mappings().one()
+    return {**row, "rate": _ratio(row["on_time"], row["ended"])}
+
+
+def _is_key_on(account_id, day) -> ColumnElement[bool]:
+    """SQL: the account is in at least one category on `day` (a column or a value)."""
+    return exists().where(DES.c.account_id == account_id, DES.c.valid_from <= day,
+                          or_(DES.c.valid_to.is_(None), DES.c.valid_to > day))
+
+
+@reads("monthly_spend", "designations")
+def revenue_share(conn: Connection, scope: Scope, period: Period) -> dict[str, float | None]:
+    """Spend of all accounts and of key accounts (key in that month) in the months of the period."""
+    month = SPEND.c.month
+    stmt = select(
+        func.coalesce(func.sum(SPEND.c.amount), 0).label("total"),
+        func.coalesce(func.sum(case((_is_key_on(SPEND.c.account_id, month), SPEND.c.amount))), 0).label("key"),
+    ).where(month >= period.start, month < period.end, scope_condition(scope, SPEND))
+    row = conn.execute(stmt).mappings().one()
+    total, key = float(row["total"]), float(row["key"])
+    return {"total": total, "key": key, "share": _ratio(key, total)}
+
+
+@reads("revisits", "designations")
+def revisit_compliance(conn: Connection, scope: Scope, period: Period) -> dict[str, float | int | None]:
+    """Key accounts with a revisit due in the period, and those revisited by every such due date.
+
+    A due date is the next_due of a revisit; it is met when a later revisit of the account
+    happened on or before it. Due dates after today cannot have been missed yet and are left out.
+    """
+    later = REVISITS.alias("later")
+    met = exists().where(later.c.account_id == REVISITS.c.account_id, later.c.visited_on > REVISITS.c.visited_on,
+                         later.c.visited_on <= REVISITS.c.next_due)
+    until = min(period.end, dt.date.today() + dt.timedelta(days=1))
+    per_account = (
+        select(REVISITS.c.account_id, func.min(case((met, 1), else_=0)).label("all_met"))
+        .where(REVISITS.c.next_due >= period.start, REVISITS.c.next_due < until,
+               _is_key_on(REVISITS.c.account_id, REVISITS.c.next_due), scope_condition(scope, REVISITS))
+        .group_by(REVISITS.c.account_id)
+        .subquery()
+    )
+    row = conn.execute(select(func.count().label("due"),
+                              func.coalesce(func.sum(per_account.c.all_met), 0).label("met"))).mappings().one()
+    return {"due": int(row["due"]), "met": int(row["met"]), "rate": _ratio(row["met"], row["due"])}
+
+
+@reads("designations", "surveys", "orders", "complaints", "order_events", "monthly_spend", "revisits")
 def overview_figures(conn: Connection, scope: Scope, period: Period) -> dict:
     """Every Overview figure for the period and for the period just before it."""
     previous = period.previous()
@@ -128,11 +186,21 @@ def overview_figures(conn: Connection, scope: Scope, period: Period) -> dict:
         "orders_before": order_counts(conn, scope, previous),
         "complaints": complaint_counts(conn, scope, period),
         "complaints_before": complaint_counts(conn, scope, previous),
+        "on_time": on_time_rate(conn, scope, period),
+        "on_time_before": on_time_rate(conn, scope, previous),
+        "revenue": revenue_share(conn, scope, period),
+        "revenue_before": revenue_share(conn, scope, previous),
+        "revisits": revisit_compliance(conn, scope, period),
+        "revisits_before": revisit_compliance(conn, scope, previous),
     }
 
 
 def _dt(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return None if not whole else float(part) / float(whole)
 
 
 def _float(value: object) -> float | None:
