@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import sample_data
+from lib import i18n, sample_data
 from lib.domain import ROLES
 from tests.test_access import EXPECTED_PAGES
 
-PAGE_FILES = {"overview": "app_pages/overview.py", "accounts": "app_pages/accounts.py", "users": "app_pages/users.py"}
-PAGE_TITLES = {"overview": "Overview", "accounts": "Key accounts", "users": "Users and roles"}
-DEMO = {user["username"]: user for user in sample_data.DEMO_USERS}
-USER_OF_ROLE = {role: next(u for u, d in DEMO.items() if d["role"] == role) for role in ROLES}
+PAGE_FILES = {name: f"app_pages/{name}.py" for name in EXPECTED_PAGES["executive"] | EXPECTED_PAGES["admin"]}
+PAGE_TITLES = {name: i18n.t("en", f"page.{name}") for name in PAGE_FILES}
+DEMO = {user.username: user for user in sample_data.DEMO_USERS}
+USER_OF_ROLE = {role: next(u for u, d in DEMO.items() if d.role == role) for role in ROLES}
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
 
 pytestmark = pytest.mark.usefixtures("demo_app_env")
 
 
 def new_app(lang: str | None = None) -> AppTest:
-    at = AppTest.from_file("app.py", default_timeout=60)
+    at = AppTest.from_file(str(APP), default_timeout=60)
     if lang:
         at.query_params["lang"] = lang
     return at
@@ -30,8 +34,8 @@ def signed_in(username: str, page: str | None = None, lang: str | None = None) -
     at = new_app(lang)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = username
-    at.session_state["name"] = DEMO[username]["name"]
-    at.session_state["roles"] = [DEMO[username]["role"]]
+    at.session_state["name"] = DEMO[username].name
+    at.session_state["roles"] = [DEMO[username].role]
     at.run()
     assert not at.exception, at.exception
     if page:
