@@ -12,12 +12,23 @@ from sqlalchemy.exc import DBAPIError
 
 import ui
 from lib import access, auth, cache
-from lib.auth import CurrentUser
+from lib.access import CurrentUser
 from lib.config import ConfigError
 
 PAGE_FILES = {
     "overview": ("app_pages/overview.py", ":material/dashboard:"),
+    "tiers": ("app_pages/tiers.py", ":material/join_inner:"),
+    "order_flow": ("app_pages/order_flow.py", ":material/conveyor_belt:"),
+    "satisfaction": ("app_pages/satisfaction.py", ":material/sentiment_satisfied:"),
+    "regions": ("app_pages/regions.py", ":material/map:"),
     "accounts": ("app_pages/accounts.py", ":material/apartment:"),
+    "account": ("app_pages/account.py", ":material/badge:"),
+    "work_queue": ("app_pages/work_queue.py", ":material/checklist:"),
+    "log_revisit": ("app_pages/log_revisit.py", ":material/event_available:"),
+    "log_complaint": ("app_pages/log_complaint.py", ":material/report:"),
+    "complaints": ("app_pages/complaints.py", ":material/support_agent:"),
+    "orders": ("app_pages/orders.py", ":material/assignment:"),
+    "definitions": ("app_pages/definitions.py", ":material/menu_book:"),
     "users": ("app_pages/users.py", ":material/manage_accounts:"),
 }
 assert set(PAGE_FILES) == set(access.PAGE_ROLES), "every registered page needs a file"

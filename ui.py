@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Optional
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import DBAPIError
 
 from lib import cache, i18n
-from lib.access import NATIONAL, Scope, can_open, narrow
-from lib.auth import CurrentUser
+from lib.access import NATIONAL, CurrentUser, Scope, can_open, narrow
+from lib.commands import CommandError, ValidationError
+from lib.db import write_session
 from lib.domain import CATEGORIES
 from lib.periods import Period, default_period
 from lib.queries import common
@@ -201,3 +204,51 @@ def download_csv(frame: pd.DataFrame, file_name: str, key: str) -> None:
         key=key,
         icon=":material/download:",
     )
+
+
+def form_key(name: str) -> str:
+    """The key of the form currently shown: its widgets' key suffix and its idempotency key.
+
+    It changes only after a successful save, so a rejected form keeps what was typed and a
+    double submit of the same rendered form carries the same key (and is stored once).
+    """
+    state_key = f"form_key:{name}"
+    if state_key not in st.session_state:
+        st.session_state[state_key] = uuid.uuid4().hex
+    return st.session_state[state_key]
+
+
+def new_form(name: str) -> None:
+    st.session_state[f"form_key:{name}"] = uuid.uuid4().hex
+
+
+def form_errors(errors: dict[str, str]) -> None:
+    """The summary line above a rejected form."""
+    if errors:
+        st.error(tr("form.error.invalid"), icon=":material/error:")
+
+
+def field_error(errors: dict[str, str], field: str) -> None:
+    """The message for one field of a rejected form, right under the field."""
+    if field in errors:
+        st.markdown(f":red[{tr(errors[field])}]")
+
+
+def submit(command, *, tables: tuple[str, ...], **arguments):
+    """Run a write command in one transaction; return (result, field errors).
+
+    Refusals and outages are shown here; on success the reads of `tables` are refreshed.
+    """
+    try:
+        with write_session(cache.engine()) as session:
+            result = command(session=session, user=current_user(), **arguments)
+    except ValidationError as error:  # the form shows these next to its fields
+        return None, error.errors
+    except CommandError as error:
+        st.error(tr(error.code, **error.values), icon=":material/block:")
+        return None, {}
+    except DBAPIError:
+        st.error(tr("form.db_unavailable"), icon=":material/cloud_off:")
+        return None, {}
+    cache.tables_written(*tables, "audit_log")
+    return result, {}

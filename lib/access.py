@@ -17,7 +17,18 @@ from lib import domain
 # page name -> the roles that may open it; a page not listed here is open to nobody.
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "overview": frozenset({"executive", "team_lead", "staff", "admin"}),
+    "tiers": frozenset({"executive", "team_lead"}),
+    "order_flow": frozenset({"executive", "team_lead"}),
+    "satisfaction": frozenset({"executive", "team_lead"}),
+    "regions": frozenset({"executive", "team_lead"}),
     "accounts": frozenset({"executive", "team_lead", "staff"}),
+    "account": frozenset({"executive", "team_lead", "staff"}),
+    "work_queue": frozenset({"staff", "team_lead"}),
+    "log_revisit": frozenset({"staff", "team_lead"}),
+    "log_complaint": frozenset({"staff", "team_lead"}),
+    "complaints": frozenset({"staff", "team_lead"}),
+    "orders": frozenset({"team_lead"}),
+    "definitions": frozenset({"executive", "team_lead", "staff", "admin"}),
     "users": frozenset({"admin"}),
 }
 
@@ -44,6 +55,20 @@ class Scope:
     @property
     def is_national(self) -> bool:
         return self.level == "national"
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """A signed-in user: who they are and the rows they may read and write."""
+
+    id: int
+    username: str
+    name: str
+    role: str
+    org_level: str
+    org_en: str
+    org_zh: str
+    scope: Scope
 
 
 NATIONAL = Scope("national")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass
 from typing import Optional
 
 import streamlit as st
@@ -17,22 +16,10 @@ import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from lib import cache
-from lib.access import Scope, scope_for
+from lib.access import CurrentUser, scope_for
 from lib.i18n import t
 
 SESSION_KEYS = ("authentication_status", "username", "name", "email", "roles")
-
-
-@dataclass(frozen=True)
-class CurrentUser:
-    id: int
-    username: str
-    name: str
-    role: str
-    org_level: str
-    org_en: str
-    org_zh: str
-    scope: Scope
 
 
 def credentials() -> dict:

@@ -82,3 +82,7 @@ DEFAULT_COMPLAINT_TARGET_HOURS = {  # severity: (first response, resolution)
     "medium": (8, 96),
     "low": (24, 168),
 }
+
+LOW_SCORE = 60  # a score below this puts the account on the follow-up list
+CSAT_CUT = 80
+FOLLOW_UP_DAYS = 7

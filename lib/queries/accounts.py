@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Optional
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from lib.access import Scope, scope_condition
@@ -14,6 +14,7 @@ from lib.domain import CATEGORY_BITS, PREMIUM_MIN_CATEGORIES
 from lib.models import Account, MonthlySpend, OrgUnit, User
 from lib.periods import add_months
 from lib.queries import reads
+from lib.queries.filters import text_search
 
 ACCOUNTS = Account.__table__
 SPEND = MonthlySpend.__table__
@@ -35,9 +36,7 @@ def key_account_filter(*, categories: tuple[str, ...] = (), premium_only: bool =
     conditions = [mask.op("&")(wanted) > 0]
     if premium_only:
         conditions.append(category_count(mask) >= PREMIUM_MIN_CATEGORIES)
-    if search.strip():
-        pattern = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(or_(ACCOUNTS.c.name.ilike(pattern, escape="\\"), ACCOUNTS.c.code.ilike(pattern, escape="\\")))
+    conditions.append(text_search(search, ACCOUNTS.c.name, ACCOUNTS.c.code))
     return and_(*conditions)
 
 

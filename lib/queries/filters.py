@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Table, select, true
+from sqlalchemy import ColumnElement, Table, or_, select, true
 
 from lib.domain import CATEGORY_BITS
 from lib.models import Account, Order
@@ -26,3 +26,12 @@ def category_condition(table: Table, categories: tuple[str, ...] | list[str]) ->
     if "account_id" in table.c:
         return table.c.account_id.in_(accounts)
     return table.c.order_id.in_(select(ORDERS.c.id).where(ORDERS.c.account_id.in_(accounts)))
+
+
+def text_search(search: str, *columns) -> ColumnElement[bool]:
+    """Any of `columns` contains `search` (case-insensitive), with LIKE wildcards in it taken literally."""
+    text = search.strip()
+    if not text:
+        return true()
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))
