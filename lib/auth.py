@@ -17,6 +17,8 @@ from streamlit_authenticator.utilities.exceptions import LoginError
 
 from lib import cache
 from lib.access import CurrentUser, scope_for
+from lib.commands.users import record_failed_login, record_successful_login
+from lib.db import write_session
 from lib.i18n import t
 
 SESSION_KEYS = ("authentication_status", "username", "name", "email", "roles")
@@ -59,6 +61,7 @@ def login(auth: stauth.Authenticate, lang: str) -> Optional[CurrentUser]:
         "Password": t(lang, "login.password"),
         "Login": t(lang, "login.submit"),
     }
+    was_signed_in = bool(st.session_state.get("authentication_status"))
     try:
         auth.login(location="main", fields=fields, key="login")
     except LoginError:
@@ -70,15 +73,31 @@ def login(auth: stauth.Authenticate, lang: str) -> Optional[CurrentUser]:
         return None
     status = st.session_state.get("authentication_status")
     if status is False:
+        _remember_failures(auth)
         st.error(t(lang, "login.failed"))
         return None
     if not status:
         return None
+    if not was_signed_in:
+        with write_session(cache.engine()) as session:
+            record_successful_login(session=session, username=st.session_state.get("username"))
     user = current_user(st.session_state.get("username"))
     if user is None:
         sign_out_session()
         st.error(t(lang, "login.no_longer_active"))
     return user
+
+
+def _remember_failures(auth: stauth.Authenticate) -> None:
+    """Persist this run's failed attempt (the authenticator only counts in its own copy of the users)."""
+    users = auth.authentication_controller.authentication_model.credentials["usernames"]
+    failed = [name for name, entry in users.items() if entry.get("failed_login_attempts", 0) > 0]
+    if not failed:
+        return
+    with write_session(cache.engine()) as session:
+        locked = [name for name in failed if record_failed_login(session=session, username=name)]
+    if locked:
+        cache.load_sign_in_users.clear()
 
 
 def current_user(username: Optional[str]) -> Optional[CurrentUser]:

@@ -80,7 +80,7 @@ def clean_text(value: Optional[str], field: str, errors: dict[str, str], *, requ
     return text
 
 
-def audit(session: Session, user: CurrentUser, action: str, entity: str, entity_id: Any, **detail: Any) -> None:
-    """Record a write: who, when, what."""
-    session.add(AuditLog(at=utcnow(), user_id=user.id, action=action, entity=entity, entity_id=str(entity_id),
+def audit(session: Session, user: CurrentUser | int, action: str, entity: str, entity_id: Any, **detail: Any) -> None:
+    """Record a write: who (a user or a user id), when, what."""
+    session.add(AuditLog(at=utcnow(), user_id=user if isinstance(user, int) else user.id, action=action, entity=entity, entity_id=str(entity_id),
                          detail=json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True)))

@@ -1,0 +1,104 @@
+"""Administration from the shell: `python -m lib.admin_cli create-admin --username NAME --name "Full Name"`.
+
+The password is typed at a prompt (twice), never passed on the command line. On an empty
+database this also creates the national organisation node and the default settings, so a
+production deployment on PostgreSQL can start without demo data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import sys
+from typing import Callable, Optional
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from lib import domain
+from lib.bootstrap import migrate
+from lib.commands import ValidationError, utcnow
+from lib.commands.users import create_user, password_problem
+from lib.config import load_settings
+from lib.db import make_engine, write_session
+from lib.i18n import t
+from lib.models import ComplaintTarget, HighValueThreshold, OrgUnit, RevisitCadence, StageTarget
+
+SETTINGS_FROM = dt.date(2000, 1, 1)
+
+
+def ensure_national_node_and_defaults(session: Session) -> int:
+    """The national org node's id, creating it and the default settings on an empty database."""
+    national = session.scalar(select(OrgUnit.id).where(OrgUnit.level == "national"))
+    if national is None:
+        node = OrgUnit(code="CN", level="national", parent_id=None, province_id=None, name_en="National",
+                       name_zh="全国")
+        session.add(node)
+        session.flush()
+        national = node.id
+    now = utcnow()
+    if session.scalar(select(HighValueThreshold.id).limit(1)) is None:
+        session.add(HighValueThreshold(effective_from=SETTINGS_FROM, amount=domain.DEFAULT_HIGH_VALUE_THRESHOLD,
+                                       set_at=now))
+    if session.scalar(select(RevisitCadence.id).limit(1)) is None:
+        session.add_all(RevisitCadence(service_grade=g, days=d, effective_from=SETTINGS_FROM, set_at=now)
+                        for g, d in domain.DEFAULT_REVISIT_CADENCE_DAYS.items())
+    if session.scalar(select(StageTarget.id).limit(1)) is None:
+        session.add_all(StageTarget(service_grade=g, stage=s, target_hours=h, effective_from=SETTINGS_FROM, set_at=now)
+                        for g, stages in domain.DEFAULT_STAGE_TARGET_HOURS.items() for s, h in stages.items())
+    if session.scalar(select(ComplaintTarget.id).limit(1)) is None:
+        session.add_all(ComplaintTarget(severity=s, response_hours=r, resolution_hours=h, effective_from=SETTINGS_FROM,
+                                        set_at=now) for s, (r, h) in domain.DEFAULT_COMPLAINT_TARGET_HOURS.items())
+    return national
+
+
+def create_admin(engine: Engine, *, username: str, name: str, password: str, email: str = "",
+                 bcrypt_rounds: int = 12) -> int:
+    """Migrate, make sure the national node exists, and create an administrator bound to it."""
+    migrate(engine)
+    with write_session(engine) as session:
+        national = ensure_national_node_and_defaults(session)
+        return create_user(session=session, actor=None, username=username, name=name, role="admin",
+                           org_unit_id=national, password=password, email=email, bcrypt_rounds=bcrypt_rounds)
+
+
+def ask_password(prompt: Callable[[str], str] = getpass.getpass) -> Optional[str]:
+    password = prompt("Password (at least 10 characters): ")
+    if problem := password_problem(password):
+        print(t("en", problem), file=sys.stderr)
+        return None
+    if prompt("Repeat the password: ") != password:
+        print("The two passwords differ.", file=sys.stderr)
+        return None
+    return password
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    admin = commands.add_parser("create-admin", help="create an administrator (asks for the password)")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--name", required=True)
+    admin.add_argument("--email", default="")
+    args = parser.parse_args(argv)
+    password = ask_password()
+    if password is None:
+        return 1
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        user_id = create_admin(engine, username=args.username, name=args.name, password=password, email=args.email,
+                               bcrypt_rounds=settings.bcrypt_rounds)
+    except ValidationError as error:
+        for field, code in error.errors.items():
+            print(f"{field}: {t('en', code)}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"Administrator {args.username!r} created (id {user_id}).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
