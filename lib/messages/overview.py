@@ -30,7 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Mean survey score (0–100) in the period; the change is year on year, in points.",
         "zh": "期间内调查得分（0–100）的平均值；变化为同比，单位为分。",
     },
-    "overview.points_yoy": {"en": "{delta:+.2f} pts YoY", "zh": "同比 {delta:+.2f} 分"},
+    "overview.points_yoy": {"en": "{delta:+.2f} pts YoY", "zh": "{delta:+.2f} 分（同比）"},
     "overview.surveys_n": {"en": "{n:,} surveys", "zh": "{n:,} 份调查"},
     "overview.open_orders": {"en": "Open orders", "zh": "在途工单"},
     "overview.open_orders_help": {

@@ -12,6 +12,7 @@ from lib.domain import CATEGORIES, CATEGORY_BITS, categories_of, is_premium
 from lib.models import Complaint, Designation, MonthlySpend, Order, OrderEvent, Revisit, Survey
 from lib.periods import Period
 from lib.queries import reads
+from lib.queries.filters import category_condition
 
 DES = Designation.__table__
 ORDERS = Order.__table__
@@ -63,8 +64,12 @@ def summarise_categories(combinations: pd.DataFrame) -> dict[str, int]:
 
 
 @reads("surveys")
-def satisfaction_year_on_year(conn: Connection, scope: Scope, period: Period) -> dict[str, float | int | None]:
-    """The satisfaction index (mean score) in the period and a year earlier, with the change in points."""
+def satisfaction_year_on_year(conn: Connection, scope: Scope, period: Period,
+                              categories: tuple[str, ...] = ()) -> dict[str, float | int | None]:
+    """The satisfaction index (mean score) in the period and a year earlier, with the change in points.
+
+    `categories` keeps the surveys of accounts currently in any of them (all accounts when empty).
+    """
     earlier = period.year_earlier()
     in_now = and_(SURVEYS.c.surveyed_on >= period.start, SURVEYS.c.surveyed_on < period.end)
     in_then = and_(SURVEYS.c.surveyed_on >= earlier.start, SURVEYS.c.surveyed_on < earlier.end)
@@ -77,6 +82,7 @@ def satisfaction_year_on_year(conn: Connection, scope: Scope, period: Period) ->
         SURVEYS.c.surveyed_on >= min(earlier.start, period.start),
         SURVEYS.c.surveyed_on < period.end,
         scope_condition(scope, SURVEYS),
+        category_condition(SURVEYS, categories),
     )
     row = conn.execute(stmt).mappings().one()
     index = _float(row["index"])
