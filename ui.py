@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Optional
 
@@ -19,6 +20,7 @@ from lib.periods import Period, default_period
 from lib.queries import common
 
 LANG_KEY = "lang"
+ALL = ""  # the "all regions" choice of a region picker (None would show as an empty picker)
 
 
 def lang() -> str:
@@ -130,24 +132,24 @@ def region_filter(scope: Scope) -> Scope:
     everything = tr("filter.all")
     with st.container(horizontal=True):
         if scope.level == "national":
-            province = url_choice(st.selectbox, tr("filter.province"), [None, *province_codes], key="province",
-                                  format_func=lambda c: everything if c is None else names[c])
+            province = url_choice(st.selectbox, tr("filter.province"), [ALL, *province_codes], key="province",
+                                  format_func=lambda c: names.get(c, everything))
         else:
-            province = province_codes[0] if province_codes else None
+            province = province_codes[0] if province_codes else ALL
         cities = units[units["level"] == "city"]
         if scope.level == "city":
             cities = cities[cities["id"] == scope.city_id]
-        elif province is not None:
+        elif province:
             province_id = int(units.loc[units["code"] == province, "id"].iloc[0])
             cities = cities[cities["province_id"] == province_id]
         else:
             cities = cities.iloc[0:0]
         city_codes = cities["code"].tolist()
         if scope.level == "city":
-            city = city_codes[0] if city_codes else None
+            city = city_codes[0] if city_codes else ALL
         else:
-            city = url_choice(st.selectbox, tr("filter.city"), [None, *city_codes], key="city",
-                              format_func=lambda c: everything if c is None else names[c], disabled=not city_codes)
+            city = url_choice(st.selectbox, tr("filter.city"), [ALL, *city_codes], key="city",
+                              format_func=lambda c: names.get(c, everything), disabled=not city_codes)
     by_code = units.set_index("code")
     province_id = int(by_code.at[province, "id"]) if province in by_code.index else None
     if city in by_code.index and city in city_codes:
@@ -171,7 +173,7 @@ def metric_help(name: str) -> str:
 def kpi(label_text: str, value: str, *, delta=None, help_text: Optional[str] = None, page: Optional[str] = None,
         delta_color: str = "normal", delta_description: Optional[str] = None) -> None:
     """A KPI card: the metric, and a link to the page that explains it when the user may open it."""
-    with st.container(border=True, width=230):
+    with st.container(border=True, width="stretch"):
         st.metric(label_text, value, delta=delta, help=help_text, delta_color=delta_color,
                   delta_description=delta_description)
         if page and can_open(role=current_user().role, page=page):
@@ -187,6 +189,11 @@ def points_delta(now: Optional[float], before: Optional[float], scale: float = 1
     if now is None or before is None:
         return None
     return f"{(now - before) * scale:+.1f} {unit}"
+
+
+def plain(text: object) -> str:
+    """Text from the data, shown literally inside markdown (no links, emphasis or directives)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
 def number(value: Optional[float], digits: int = 0) -> str:

@@ -47,7 +47,7 @@ def key_accounts(conn: Connection, scope: Scope, as_of: dt.date, *, categories: 
     province, city = aliased(OrgUnit.__table__), aliased(OrgUnit.__table__)
     first_month = add_months(as_of, -3)
     spend = (
-        select(SPEND.c.account_id, (func.sum(SPEND.c.amount) / 3).label("avg_spend_3m"))
+        select(SPEND.c.account_id, (func.sum(SPEND.c.amount) * 1.0 / 3).label("avg_spend_3m"))
         .where(SPEND.c.month >= first_month, SPEND.c.month < add_months(as_of, 0))
         .group_by(SPEND.c.account_id)
         .subquery()
