@@ -45,10 +45,10 @@ def key_accounts(conn: Connection, scope: Scope, as_of: dt.date, *, categories: 
                  premium_only: bool = False, search: str = "", limit: Optional[int] = None) -> pd.DataFrame:
     """Current key accounts in scope with their categories and trailing 3-month average spend."""
     province, city = aliased(OrgUnit.__table__), aliased(OrgUnit.__table__)
-    first_month = add_months(as_of, -3)
+    first_month = add_months(as_of, -2)  # the month of as_of and the two before, as for high-value
     spend = (
         select(SPEND.c.account_id, (func.sum(SPEND.c.amount) * 1.0 / 3).label("avg_spend_3m"))
-        .where(SPEND.c.month >= first_month, SPEND.c.month < add_months(as_of, 0))
+        .where(SPEND.c.month >= first_month, SPEND.c.month < add_months(as_of, 1))
         .group_by(SPEND.c.account_id)
         .subquery()
     )
