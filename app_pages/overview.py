@@ -35,7 +35,7 @@ def rate_kpi(label: str, now_rate, earlier_rate, help_key: str, page: str | None
 
 st.subheader(ui.tr("overview.portfolio_title"))
 with st.container(horizontal=True):
-    count_kpi(ui.tr("overview.key_accounts"), now["key_accounts"], before["key_accounts"], "category_size", "tiers")
+    count_kpi(ui.tr("overview.key_accounts"), now["key_accounts"], before["key_accounts"], "key_accounts", "tiers")
     count_kpi(ui.tr("overview.premium"), now["premium"], before["premium"], "premium", "tiers")
     rate_kpi(ui.tr("overview.revenue_share"), f["revenue"]["share"], f["revenue_before"]["share"], "revenue_share",
              "regions")

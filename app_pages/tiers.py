@@ -117,7 +117,7 @@ st.subheader(ui.tr("tiers.sizes_title", day=day.isoformat()))
 now = overview.summarise_categories(cache.read(overview.category_combinations, scope, day=day))
 before = overview.summarise_categories(cache.read(overview.category_combinations, scope, day=previous.last_day))
 cards = {
-    "key_accounts": (ui.tr("tiers.key_accounts"), ui.tr("tiers.key_accounts_help")),
+    "key_accounts": (ui.tr("metric.key_accounts"), ui.metric_help("key_accounts")),
     "premium": (ui.tr("metric.premium"), ui.metric_help("premium")),
     **{c: (names[c], ui.metric_help("category_size")) for c in CATEGORIES},
 }

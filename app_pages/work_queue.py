@@ -8,6 +8,9 @@ import streamlit as st
 import ui
 from lib import cache
 from lib.access import can_open
+from lib.commands import utcnow
+from lib.domain import OPEN_COMPLAINT_STATUSES
+from lib.queries import complaints as complaint_queries
 from lib.queries import work_queue
 
 HORIZON_DAYS = 14
@@ -21,12 +24,16 @@ st.caption(f"{ui.tr('queue.caption')} {ui.tr('queue.today', date=today.isoformat
 
 due = cache.read(work_queue.revisits_due, user.scope, today=today, horizon_days=HORIZON_DAYS)
 follow = cache.read(work_queue.follow_ups, user.scope, today=today)
+now = utcnow().replace(second=0)  # a minute's resolution keeps the cache useful
+complaints, open_total = cache.read(complaint_queries.workbench, user.scope, now=now,
+                                    statuses=OPEN_COMPLAINT_STATUSES)
 overdue = due[due["days_overdue"] > 0]
 
 with st.container(horizontal=True):
     ui.kpi(ui.tr("queue.overdue"), ui.number(len(overdue)), help_text=ui.metric_help("revisit_compliance"))
     ui.kpi(ui.tr("queue.due_soon", days=HORIZON_DAYS), ui.number(len(due) - len(overdue)))
     ui.kpi(ui.tr("queue.follow_up_title"), ui.number(follow["account_id"].nunique()))
+    ui.kpi(ui.tr("queue.complaints_title"), ui.number(open_total), page="complaints")
 
 
 def act_on(frame: pd.DataFrame, key: str) -> None:
@@ -69,3 +76,25 @@ else:
     })
     ui.download_csv(table, "follow_ups.csv", key="download_follow")
     act_on(follow, "act_follow")
+
+st.subheader(ui.tr("queue.complaints_title"))
+if complaints.empty:
+    st.info(ui.tr("queue.no_complaints"), icon=":material/task_alt:")
+else:
+    table = complaints.assign(
+        severity=complaints["severity"].map(lambda c: ui.label("severity", c)),
+        status=complaints["status"].map(lambda c: ui.label("complaint_status", c)),
+        resolution_left_hours=complaints["resolution_left_seconds"] / 3600,
+    )[["code", "account_name", "severity", "status", "received_at", "resolution_left_hours", "overdue"]]
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "code": ui.tr("col.code"), "account_name": ui.tr("col.name"), "severity": ui.tr("queue.severity"),
+        "status": ui.tr("queue.status"), "received_at": st.column_config.DatetimeColumn(ui.tr("queue.received")),
+        "resolution_left_hours": st.column_config.NumberColumn(ui.tr("queue.hours_left"), format="%.1f"),
+        "overdue": st.column_config.CheckboxColumn(ui.tr("queue.overdue")),
+    })
+    ui.download_csv(table, "open_complaints.csv", key="download_complaints")
+    if can_open(role=user.role, page="complaints"):
+        codes = complaints["code"].tolist()
+        code = st.selectbox(ui.tr("queue.pick_complaint"), codes, key="act_complaint")
+        st.page_link("app_pages/complaints.py", label=ui.tr("page.complaints"), icon=":material/support_agent:",
+                     query_params={"complaint": code})

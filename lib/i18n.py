@@ -51,6 +51,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.regions": {"en": "Regions", "zh": "区域下钻"},
     "page.account": {"en": "Account 360", "zh": "客户全景"},
     "page.definitions": {"en": "Definitions", "zh": "指标定义"},
+    "page.work_queue": {"en": "My work queue", "zh": "我的待办"},
+    "page.log_revisit": {"en": "Log a revisit", "zh": "登记回访"},
+    "page.log_complaint": {"en": "Log a complaint", "zh": "登记投诉"},
+    "page.complaints": {"en": "Complaint workbench", "zh": "投诉工作台"},
+    "page.orders": {"en": "Order desk", "zh": "工单调度"},
     "filter.period": {"en": "Period", "zh": "统计期间"},
     "filter.period_help": {
         "en": "Start and end dates, both included. Deltas compare with the period of the same length just before.",

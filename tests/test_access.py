@@ -14,11 +14,13 @@ from lib.queries import accounts as account_queries
 from tests import handmade
 
 # Written out by hand: what each role may open. The registry must agree exactly.
+ANALYTICS = {"overview", "tiers", "order_flow", "satisfaction", "regions", "accounts", "account", "definitions"}
 EXPECTED_PAGES = {
-    "executive": {"overview", "accounts"},
-    "team_lead": {"overview", "accounts"},
-    "staff": {"overview", "accounts"},
-    "admin": {"overview", "users"},
+    "executive": ANALYTICS,
+    "team_lead": ANALYTICS | {"work_queue", "log_revisit", "log_complaint", "complaints", "orders"},
+    "staff": {"overview", "accounts", "account", "definitions", "work_queue", "log_revisit", "log_complaint",
+              "complaints"},
+    "admin": {"overview", "definitions", "users"},
 }
 
 

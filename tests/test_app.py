@@ -12,7 +12,7 @@ from lib import i18n, sample_data
 from lib.domain import ROLES
 from tests.test_access import EXPECTED_PAGES
 
-PAGE_FILES = {name: f"app_pages/{name}.py" for name in EXPECTED_PAGES["executive"] | EXPECTED_PAGES["admin"]}
+PAGE_FILES = {name: f"app_pages/{name}.py" for names in EXPECTED_PAGES.values() for name in names}
 PAGE_TITLES = {name: i18n.t("en", f"page.{name}") for name in PAGE_FILES}
 DEMO = {user.username: user for user in sample_data.DEMO_USERS}
 USER_OF_ROLE = {role: next(u for u, d in DEMO.items() if d.role == role) for role in ROLES}

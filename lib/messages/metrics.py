@@ -3,13 +3,19 @@ shows a metric uses the same text as its help tooltip. Keys: metric.<name> (the 
 and metric.<name>.def (its definition in words)."""
 
 METRICS = (
-    "category_size", "exclusive_intersection", "premium", "high_value", "potential", "potential_conversion",
+    "key_accounts", "category_size", "exclusive_intersection", "premium", "high_value", "potential", "potential_conversion",
     "revenue_share", "orders_opened", "orders_closed", "stage_throughput", "time_in_stage", "wip", "aging",
     "on_time_rate", "at_risk", "complaint_response", "complaint_resolution", "reopen_rate", "satisfaction_index",
     "yoy_change", "csat", "nps", "low_score_follow_up", "revisit_compliance", "manager_coverage", "value_score",
 )
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "metric.key_accounts": {"en": "Key accounts", "zh": "大客户数"},
+    "metric.key_accounts.def": {
+        "en": "Accounts in at least one of the four categories (important, high-value, group, strategic) at the end "
+              "of the period; the 15 exclusive intersections add up to it.",
+        "zh": "期末至少属于四类（重要、高值、集团、战略）之一的客户数；15 个独占交集之和即为该数。",
+    },
     "metric.category_size": {"en": "Category size", "zh": "类别规模"},
     "metric.category_size.def": {
         "en": "Accounts in the category at the end of the period. An account can be in several categories.",

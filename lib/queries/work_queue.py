@@ -9,7 +9,7 @@ from sqlalchemy import Connection, and_, case, func, literal, or_, select
 
 from lib.access import Scope, scope_condition
 from lib.domain import LOW_SCORE
-from lib.models import Account, Revisit, RevisitCadence, Survey
+from lib.models import Account, OrgUnit, Revisit, RevisitCadence, Survey
 from lib.queries import reads
 from lib.queries.filters import text_search
 
@@ -89,14 +89,21 @@ def follow_ups(conn: Connection, scope: Scope, *, today: dt.date, limit: int = 5
     return pd.DataFrame(conn.execute(stmt).all(), columns=FOLLOW_UP_COLUMNS)
 
 
-@reads("accounts")
+@reads("accounts", "org_units")
 def writable_accounts(conn: Connection, scope: Scope, *, search: str = "", limit: int = 200) -> pd.DataFrame:
-    """Accounts the user may write for (their scope), matching a search, for a form's picker."""
-    stmt = select(ACCOUNTS.c.id, ACCOUNTS.c.code, ACCOUNTS.c.name, ACCOUNTS.c.service_grade).where(
-        scope_condition(scope, ACCOUNTS))
-    stmt = stmt.where(text_search(search, ACCOUNTS.c.name, ACCOUNTS.c.code))
-    stmt = stmt.order_by(ACCOUNTS.c.category_mask.desc(), ACCOUNTS.c.name).limit(limit)
-    return pd.DataFrame(conn.execute(stmt).all(), columns=["id", "code", "name", "service_grade"])
+    """Accounts the user may write for (their scope) whose code or name contains `search`, for a form's
+    picker: id, code, name, service grade and city; key accounts first, then by name."""
+    city = OrgUnit.__table__.alias("city")
+    stmt = (
+        select(ACCOUNTS.c.id, ACCOUNTS.c.code, ACCOUNTS.c.name, ACCOUNTS.c.service_grade,
+               city.c.name_en.label("city_en"), city.c.name_zh.label("city_zh"))
+        .join(city, city.c.id == ACCOUNTS.c.city_id)
+        .where(scope_condition(scope, ACCOUNTS), text_search(search, ACCOUNTS.c.name, ACCOUNTS.c.code))
+        .order_by(case((ACCOUNTS.c.category_mask != 0, 0), else_=1), ACCOUNTS.c.name, ACCOUNTS.c.code)
+        .limit(limit)
+    )
+    frame = pd.DataFrame(conn.execute(stmt).all(), columns=["id", "code", "name", "service_grade", "city_en", "city_zh"])
+    return frame.astype({"id": "int64"})
 
 
 @reads("revisit_cadences")
