@@ -59,8 +59,9 @@ def database_unavailable() -> None:
 
 def sidebar(user: CurrentUser, authenticator) -> None:
     org = user.org_zh if ui.lang() == "zh" else user.org_en
-    st.sidebar.markdown(ui.tr("app.signed_in_as", name=ui.plain(user.name), role=ui.label("role", user.role),
-                              org=ui.plain(org)))
+    st.sidebar.markdown(
+        ui.tr("app.signed_in_as", name=ui.plain(user.name), role=ui.label("role", user.role), org=ui.plain(org))
+    )
     if st.sidebar.button(ui.tr("app.logout"), key="sign_out", icon=":material/logout:"):
         authenticator.logout(location="unrendered")
         st.rerun()

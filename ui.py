@@ -39,8 +39,15 @@ def label(kind: str, code: str) -> str:
 
 def language_switch() -> str:
     """The sidebar's language switch, kept in the URL's `lang` parameter."""
-    url_choice(st.sidebar.segmented_control, i18n.t(lang(), "app.language"), list(i18n.LANGUAGES), key=LANG_KEY,
-               format_func=i18n.LANGUAGES.get, required=True, width="stretch")
+    url_choice(
+        st.sidebar.segmented_control,
+        i18n.t(lang(), "app.language"),
+        list(i18n.LANGUAGES),
+        key=LANG_KEY,
+        format_func=i18n.LANGUAGES.get,
+        required=True,
+        width="stretch",
+    )
     return lang()
 
 
@@ -132,8 +139,13 @@ def region_filter(scope: Scope) -> Scope:
     everything = tr("filter.all")
     with st.container(horizontal=True):
         if scope.level == "national":
-            province = url_choice(st.selectbox, tr("filter.province"), [ALL, *province_codes], key="province",
-                                  format_func=lambda c: names.get(c, everything))
+            province = url_choice(
+                st.selectbox,
+                tr("filter.province"),
+                [ALL, *province_codes],
+                key="province",
+                format_func=lambda c: names.get(c, everything),
+            )
         else:
             province = province_codes[0] if province_codes else ALL
         cities = units[units["level"] == "city"]
@@ -148,20 +160,37 @@ def region_filter(scope: Scope) -> Scope:
         if scope.level == "city":
             city = city_codes[0] if city_codes else ALL
         else:
-            city = url_choice(st.selectbox, tr("filter.city"), [ALL, *city_codes], key="city",
-                              format_func=lambda c: names.get(c, everything), disabled=not city_codes)
+            city = url_choice(
+                st.selectbox,
+                tr("filter.city"),
+                [ALL, *city_codes],
+                key="city",
+                format_func=lambda c: names.get(c, everything),
+                disabled=not city_codes,
+            )
     by_code = units.set_index("code")
     province_id = int(by_code.at[province, "id"]) if province in by_code.index else None
     if city in by_code.index and city in city_codes:
-        return narrow(scope, province_id=province_id, city_id=int(by_code.at[city, "id"]),
-                      city_province_id=int(by_code.at[city, "province_id"]))
+        return narrow(
+            scope,
+            province_id=province_id,
+            city_id=int(by_code.at[city, "id"]),
+            city_province_id=int(by_code.at[city, "province_id"]),
+        )
     return narrow(scope, province_id=province_id)
 
 
 def category_filter(key: str = "category") -> tuple[str, ...]:
     """Categories to keep (any of them); empty means all accounts. Bound to the URL."""
-    picked = url_choice(st.multiselect, tr("filter.category"), list(CATEGORIES), key=key, multi=True,
-                        format_func=lambda c: label("category", c), placeholder=tr("filter.all"))
+    picked = url_choice(
+        st.multiselect,
+        tr("filter.category"),
+        list(CATEGORIES),
+        key=key,
+        multi=True,
+        format_func=lambda c: label("category", c),
+        placeholder=tr("filter.all"),
+    )
     return tuple(sorted(picked))
 
 
@@ -170,12 +199,21 @@ def metric_help(name: str) -> str:
     return tr(f"metric.{name}.def")
 
 
-def kpi(label_text: str, value: str, *, delta=None, help_text: Optional[str] = None, page: Optional[str] = None,
-        delta_color: str = "normal", delta_description: Optional[str] = None) -> None:
+def kpi(
+    label_text: str,
+    value: str,
+    *,
+    delta=None,
+    help_text: Optional[str] = None,
+    page: Optional[str] = None,
+    delta_color: str = "normal",
+    delta_description: Optional[str] = None,
+) -> None:
     """A KPI card: the metric, and a link to the page that explains it when the user may open it."""
     with st.container(border=True, width="stretch"):
-        st.metric(label_text, value, delta=delta, help=help_text, delta_color=delta_color,
-                  delta_description=delta_description)
+        st.metric(
+            label_text, value, delta=delta, help=help_text, delta_color=delta_color, delta_description=delta_description
+        )
         if page and can_open(role=current_user().role, page=page):
             st.page_link(f"app_pages/{page}.py", label=tr(f"page.{page}"), icon=":material/arrow_forward:")
 

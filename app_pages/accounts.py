@@ -21,8 +21,15 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     premium_only = st.toggle(ui.tr("accounts.only_premium"), key="premium", bind="query-params")
     search = st.text_input(ui.tr("filter.search"), key="q", bind="query-params", max_chars=80)
 
-rows, total = cache.read(accounts.key_account_page, scope, as_of=as_of, categories=categories,
-                         premium_only=premium_only, search=search, limit=MAX_ROWS)
+rows, total = cache.read(
+    accounts.key_account_page,
+    scope,
+    as_of=as_of,
+    categories=categories,
+    premium_only=premium_only,
+    search=search,
+    limit=MAX_ROWS,
+)
 if rows.empty:
     st.info(ui.tr("accounts.empty"), icon=":material/info:")
     st.stop()
@@ -36,8 +43,21 @@ table = rows.assign(
     industry=rows["industry"].map(lambda c: ui.label("industry", c)),
     service_grade=rows["service_grade"].map(lambda c: ui.label("grade", c)),
     lifecycle_stage=rows["lifecycle_stage"].map(lambda c: ui.label("lifecycle", c)),
-)[["code", "name", "categories", "premium", "service_grade", "industry", "province", "city", "manager",
-   "lifecycle_stage", "avg_spend_3m"]]
+)[
+    [
+        "code",
+        "name",
+        "categories",
+        "premium",
+        "service_grade",
+        "industry",
+        "province",
+        "city",
+        "manager",
+        "lifecycle_stage",
+        "avg_spend_3m",
+    ]
+]
 
 st.caption(ui.tr("accounts.count", n=total))
 if total > len(rows):

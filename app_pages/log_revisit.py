@@ -37,19 +37,37 @@ with st.form(f"revisit_form_{key}", clear_on_submit=False, enter_to_submit=False
     with left:
         visited_on = st.date_input(ui.tr("revisit.visited_on"), value=today, max_value=today, key=f"visited_{key}")
         ui.field_error(errors, "visited_on")
-        channel = st.selectbox(ui.tr("revisit.channel"), REVISIT_CHANNELS, index=None, key=f"channel_{key}",
-                               format_func=lambda c: ui.label("revisit_channel", c), placeholder=ui.tr("revisit.choose"))
+        channel = st.selectbox(
+            ui.tr("revisit.channel"),
+            REVISIT_CHANNELS,
+            index=None,
+            key=f"channel_{key}",
+            format_func=lambda c: ui.label("revisit_channel", c),
+            placeholder=ui.tr("revisit.choose"),
+        )
         ui.field_error(errors, "channel")
-        score = st.number_input(ui.tr("revisit.score"), min_value=0.0, max_value=100.0, value=None, step=1.0,
-                                key=f"score_{key}")
+        score = st.number_input(
+            ui.tr("revisit.score"), min_value=0.0, max_value=100.0, value=None, step=1.0, key=f"score_{key}"
+        )
         ui.field_error(errors, "score")
     with right:
-        outcome = st.selectbox(ui.tr("revisit.outcome"), REVISIT_OUTCOMES, index=None, key=f"outcome_{key}",
-                               format_func=lambda c: ui.label("outcome", c), placeholder=ui.tr("revisit.choose"))
+        outcome = st.selectbox(
+            ui.tr("revisit.outcome"),
+            REVISIT_OUTCOMES,
+            index=None,
+            key=f"outcome_{key}",
+            format_func=lambda c: ui.label("outcome", c),
+            placeholder=ui.tr("revisit.choose"),
+        )
         ui.field_error(errors, "outcome")
         cadence = cache.read(work_queue.cadence_days, user.scope, on=today).get(grades.get(account_id), 90)
-        next_due = st.date_input(ui.tr("revisit.next_due"), value=None, min_value=today, key=f"due_{key}",
-                                 help=ui.tr("revisit.next_due_help", days=cadence))
+        next_due = st.date_input(
+            ui.tr("revisit.next_due"),
+            value=None,
+            min_value=today,
+            key=f"due_{key}",
+            help=ui.tr("revisit.next_due_help", days=cadence),
+        )
         ui.field_error(errors, "next_due")
     needs = st.text_area(ui.tr("revisit.needs"), key=f"needs_{key}", max_chars=4000, height=80)
     ui.field_error(errors, "needs")
@@ -61,14 +79,25 @@ with st.form(f"revisit_form_{key}", clear_on_submit=False, enter_to_submit=False
 
 if submitted:
     result, errors = ui.submit(
-        log_revisit, tables=("revisits",), account_id=account_id, visited_on=visited_on, channel=channel,
-        outcome=outcome, score=score, needs=needs, products=products, notes=notes, next_due=next_due,
-        idempotency_key=key, today=today,
+        log_revisit,
+        tables=("revisits",),
+        account_id=account_id,
+        visited_on=visited_on,
+        channel=channel,
+        outcome=outcome,
+        score=score,
+        needs=needs,
+        products=products,
+        notes=notes,
+        next_due=next_due,
+        idempotency_key=key,
+        today=today,
     )
     st.session_state[f"errors:{key}"] = errors
     if result is not None:
-        message = ui.tr("revisit.saved", due=result.next_due.isoformat()) if result.created else ui.tr(
-            "form.already_saved")
+        message = (
+            ui.tr("revisit.saved", due=result.next_due.isoformat()) if result.created else ui.tr("form.already_saved")
+        )
         if result.follow_up:
             message += " " + ui.tr("revisit.follow_up")
         st.session_state["revisit_notice"] = message

@@ -12,16 +12,26 @@ user = ui.current_user()
 st.title(ui.tr("users.title"))
 st.caption(ui.tr("users.caption"))
 
-role = st.selectbox(ui.tr("users.role_filter"), [None, *ROLES],
-                    format_func=lambda r: ui.tr("filter.all") if r is None else ui.label("role", r), key="role",
-                    bind="query-params")
+role = st.selectbox(
+    ui.tr("users.role_filter"),
+    [None, *ROLES],
+    format_func=lambda r: ui.tr("filter.all") if r is None else ui.label("role", r),
+    key="role",
+    bind="query-params",
+)
 users = cache.read(user_queries.users_overview, user.scope, role=role)
 by_role = cache.read(user_queries.users_by_role, user.scope)
 
 if not by_role.empty:
     by_role = by_role.assign(role_label=by_role["role"].map(lambda r: ui.label("role", r)))
-    chart = charts.count_bar_chart(by_role, label="role_label", value="users", title=ui.tr("users.by_role"),
-                                   label_title=ui.tr("col.role"), value_title=ui.tr("col.users"))
+    chart = charts.count_bar_chart(
+        by_role,
+        label="role_label",
+        value="users",
+        title=ui.tr("users.by_role"),
+        label_title=ui.tr("col.role"),
+        value_title=ui.tr("col.users"),
+    )
     st.altair_chart(chart, width="stretch")
 
 if users.empty:

@@ -90,8 +90,13 @@ def scope_for(*, role: str, user_id: int, org_level: str, province_id: Optional[
     return NOTHING
 
 
-def narrow(scope: Scope, *, province_id: Optional[int] = None, city_id: Optional[int] = None,
-           city_province_id: Optional[int] = None) -> Scope:
+def narrow(
+    scope: Scope,
+    *,
+    province_id: Optional[int] = None,
+    city_id: Optional[int] = None,
+    city_province_id: Optional[int] = None,
+) -> Scope:
     """A region filter applied inside a scope; it can only ever make the scope smaller.
 
     `city_province_id` is the province of `city_id` (looked up by the caller); a region outside

@@ -11,7 +11,8 @@ import argparse
 import datetime as dt
 import getpass
 import sys
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -32,35 +33,54 @@ def ensure_national_node_and_defaults(session: Session) -> int:
     """The national org node's id, creating it and the default settings on an empty database."""
     national = session.scalar(select(OrgUnit.id).where(OrgUnit.level == "national"))
     if national is None:
-        node = OrgUnit(code="CN", level="national", parent_id=None, province_id=None, name_en="National",
-                       name_zh="全国")
+        node = OrgUnit(
+            code="CN", level="national", parent_id=None, province_id=None, name_en="National", name_zh="全国"
+        )
         session.add(node)
         session.flush()
         national = node.id
     now = utcnow()
     if session.scalar(select(HighValueThreshold.id).limit(1)) is None:
-        session.add(HighValueThreshold(effective_from=SETTINGS_FROM, amount=domain.DEFAULT_HIGH_VALUE_THRESHOLD,
-                                       set_at=now))
+        session.add(
+            HighValueThreshold(effective_from=SETTINGS_FROM, amount=domain.DEFAULT_HIGH_VALUE_THRESHOLD, set_at=now)
+        )
     if session.scalar(select(RevisitCadence.id).limit(1)) is None:
-        session.add_all(RevisitCadence(service_grade=g, days=d, effective_from=SETTINGS_FROM, set_at=now)
-                        for g, d in domain.DEFAULT_REVISIT_CADENCE_DAYS.items())
+        session.add_all(
+            RevisitCadence(service_grade=g, days=d, effective_from=SETTINGS_FROM, set_at=now)
+            for g, d in domain.DEFAULT_REVISIT_CADENCE_DAYS.items()
+        )
     if session.scalar(select(StageTarget.id).limit(1)) is None:
-        session.add_all(StageTarget(service_grade=g, stage=s, target_hours=h, effective_from=SETTINGS_FROM, set_at=now)
-                        for g, stages in domain.DEFAULT_STAGE_TARGET_HOURS.items() for s, h in stages.items())
+        session.add_all(
+            StageTarget(service_grade=g, stage=s, target_hours=h, effective_from=SETTINGS_FROM, set_at=now)
+            for g, stages in domain.DEFAULT_STAGE_TARGET_HOURS.items()
+            for s, h in stages.items()
+        )
     if session.scalar(select(ComplaintTarget.id).limit(1)) is None:
-        session.add_all(ComplaintTarget(severity=s, response_hours=r, resolution_hours=h, effective_from=SETTINGS_FROM,
-                                        set_at=now) for s, (r, h) in domain.DEFAULT_COMPLAINT_TARGET_HOURS.items())
+        session.add_all(
+            ComplaintTarget(severity=s, response_hours=r, resolution_hours=h, effective_from=SETTINGS_FROM, set_at=now)
+            for s, (r, h) in domain.DEFAULT_COMPLAINT_TARGET_HOURS.items()
+        )
     return national
 
 
-def create_admin(engine: Engine, *, username: str, name: str, password: str, email: str = "",
-                 bcrypt_rounds: int = 12) -> int:
+def create_admin(
+    engine: Engine, *, username: str, name: str, password: str, email: str = "", bcrypt_rounds: int = 12
+) -> int:
     """Migrate, make sure the national node exists, and create an administrator bound to it."""
     migrate(engine)
     with write_session(engine) as session:
         national = ensure_national_node_and_defaults(session)
-        return create_user(session=session, actor=None, username=username, name=name, role="admin",
-                           org_unit_id=national, password=password, email=email, bcrypt_rounds=bcrypt_rounds)
+        return create_user(
+            session=session,
+            actor=None,
+            username=username,
+            name=name,
+            role="admin",
+            org_unit_id=national,
+            password=password,
+            email=email,
+            bcrypt_rounds=bcrypt_rounds,
+        )
 
 
 def ask_password(prompt: Callable[[str], str] = getpass.getpass) -> Optional[str]:
@@ -88,8 +108,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     settings = load_settings()
     engine = make_engine(settings.database_url)
     try:
-        user_id = create_admin(engine, username=args.username, name=args.name, password=password, email=args.email,
-                               bcrypt_rounds=settings.bcrypt_rounds)
+        user_id = create_admin(
+            engine,
+            username=args.username,
+            name=args.name,
+            password=password,
+            email=args.email,
+            bcrypt_rounds=settings.bcrypt_rounds,
+        )
     except ValidationError as error:
         for field, code in error.errors.items():
             print(f"{field}: {t('en', code)}", file=sys.stderr)

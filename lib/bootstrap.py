@@ -47,8 +47,9 @@ def is_empty(engine: Engine) -> bool:
     return not users and not accounts
 
 
-def ensure_demo_database(engine: Engine, *, bcrypt_rounds: int = 12, directory: Path = SAMPLE_DIR,
-                         progress: Optional[Progress] = None) -> bool:
+def ensure_demo_database(
+    engine: Engine, *, bcrypt_rounds: int = 12, directory: Path = SAMPLE_DIR, progress: Optional[Progress] = None
+) -> bool:
     """Migrate; load the demo data when the database is empty. Returns True if it loaded."""
     from lib import sample_data
 

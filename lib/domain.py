@@ -69,6 +69,7 @@ def is_premium(mask: int) -> bool:
     """Premium: in two or more categories."""
     return len(categories_of(mask)) >= PREMIUM_MIN_CATEGORIES
 
+
 # Default settings, written as the first rows of their dated settings tables.
 DEFAULT_REVISIT_CADENCE_DAYS = {"premium": 30, "key": 90, "standard": 180}
 DEFAULT_STAGE_TARGET_HOURS = {  # per service grade, per stage; premium is fastest

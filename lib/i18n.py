@@ -12,7 +12,10 @@ DEFAULT_LANGUAGE = "en"
 MESSAGES: dict[str, dict[str, str]] = {
     "app.title": {"en": "Key-account management", "zh": "大客户管理"},
     "app.language": {"en": "Language", "zh": "语言"},
-    "app.signed_in_as": {"en": "Signed in as **{name}** · {role} · {org}", "zh": "当前用户：**{name}** · {role} · {org}"},
+    "app.signed_in_as": {
+        "en": "Signed in as **{name}** · {role} · {org}",
+        "zh": "当前用户：**{name}** · {role} · {org}",
+    },
     "app.logout": {"en": "Log out", "zh": "退出登录"},
     "app.denied": {
         "en": "You do not have access to this page. Choose a page from the menu.",

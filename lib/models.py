@@ -70,9 +70,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    __table_args__ = (
-        CheckConstraint("role IN ('executive', 'team_lead', 'staff', 'admin')", name="role"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('executive', 'team_lead', 'staff', 'admin')", name="role"),)
 
 
 class Account(Base):

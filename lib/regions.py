@@ -28,12 +28,8 @@ class Province:
     cities: tuple[City, ...]
 
 
-def _province(
-    code: str, name_en: str, name_zh: str, weight: float, *cities: tuple[str, str, str, float]
-) -> Province:
-    return Province(
-        code, name_en, name_zh, weight, tuple(City(f"{code}-{c}", en, zh, w) for c, en, zh, w in cities)
-    )
+def _province(code: str, name_en: str, name_zh: str, weight: float, *cities: tuple[str, str, str, float]) -> Province:
+    return Province(code, name_en, name_zh, weight, tuple(City(f"{code}-{c}", en, zh, w) for c, en, zh, w in cities))
 
 
 # fmt: off

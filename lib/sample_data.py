@@ -125,9 +125,7 @@ def _dates(days: np.ndarray, valid: Optional[np.ndarray] = None) -> np.ndarray:
 
 def _times(seconds: np.ndarray, valid: Optional[np.ndarray] = None) -> np.ndarray:
     seconds = np.asarray(seconds, dtype=np.int64)
-    return (
-        (seconds if valid is None else np.where(valid, seconds, NAT)).astype("datetime64[s]").astype(DATETIME)
-    )
+    return (seconds if valid is None else np.where(valid, seconds, NAT)).astype("datetime64[s]").astype(DATETIME)
 
 
 def _nullable(values: np.ndarray, valid: np.ndarray) -> pd.arrays.IntegerArray:
@@ -158,9 +156,7 @@ def _rng(seed: int, name: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(name.encode())])
 
 
-def _pick(
-    rng: np.random.Generator, options: tuple | list, n: int, p: Optional[list | np.ndarray] = None
-) -> np.ndarray:
+def _pick(rng: np.random.Generator, options: tuple | list, n: int, p: Optional[list | np.ndarray] = None) -> np.ndarray:
     weights = None if p is None else np.asarray(p, dtype=float) / np.sum(p)
     return np.asarray(options, dtype=object)[rng.choice(len(options), size=n, p=weights)]
 
@@ -175,9 +171,7 @@ def _threshold_at(days: np.ndarray) -> np.ndarray:
 THRESHOLD = THRESHOLDS[-1][1]
 IMPORTANT, HIGH_VALUE, GROUP, STRATEGIC = (domain.CATEGORY_BITS[c] for c in domain.CATEGORIES)
 GRADE_INDEX = {g: i for i, g in enumerate(domain.GRADES)}
-STAGE_TARGET_HOURS = np.array(
-    [[domain.DEFAULT_STAGE_TARGET_HOURS[g][s] for s in domain.STAGES] for g in domain.GRADES]
-)
+STAGE_TARGET_HOURS = np.array([[domain.DEFAULT_STAGE_TARGET_HOURS[g][s] for s in domain.STAGES] for g in domain.GRADES])
 CADENCE_DAYS = np.array([domain.DEFAULT_REVISIT_CADENCE_DAYS[g] for g in domain.GRADES])
 
 # Share of accounts per exact set of categories (bit mask); about 30 % are in none.
@@ -487,22 +481,16 @@ def _city_account_counts(cities: pd.DataFrame, size: Size, rng: np.random.Genera
     counts = np.zeros(len(cities), dtype=np.int64)
     for pos, n in enumerate(per_province):
         rows = np.flatnonzero(cities["prov_pos"].to_numpy() == pos)
-        counts[rows] = _allocate(
-            int(n), cities["weight"].to_numpy()[rows], min(n // (3 * len(rows)), 50), rng
-        )
+        counts[rows] = _allocate(int(n), cities["weight"].to_numpy()[rows], min(n // (3 * len(rows)), 50), rng)
     return counts
 
 
 def _person_names(rng: np.random.Generator, n: int) -> np.ndarray:
-    given = _pick(rng, GIVEN, n) + np.where(
-        rng.random(n) < 0.4, np.char.lower(_pick(rng, GIVEN, n).astype(str)), ""
-    )
+    given = _pick(rng, GIVEN, n) + np.where(rng.random(n) < 0.4, np.char.lower(_pick(rng, GIVEN, n).astype(str)), "")
     return _pick(rng, SURNAMES, n) + " " + given
 
 
-def _users(
-    org: pd.DataFrame, cities: pd.DataFrame, counts: np.ndarray, rng: np.random.Generator
-) -> pd.DataFrame:
+def _users(org: pd.DataFrame, cities: pd.DataFrame, counts: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
     """Admin, executive, one team lead per province, then the account managers of each city.
 
     Managers of a city have consecutive ids; at least one per city.
@@ -549,9 +537,7 @@ def _apply_demo_users(users: pd.DataFrame, org: pd.DataFrame) -> None:
 # Accounts, spend and categories
 
 
-def _accounts(
-    cities: pd.DataFrame, counts: np.ndarray, users: pd.DataFrame, rng: np.random.Generator
-) -> pd.DataFrame:
+def _accounts(cities: pd.DataFrame, counts: np.ndarray, users: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Accounts grouped by city, with their intended categories, spend level and trend (internal columns)."""
     n = int(counts.sum())
     city_row = np.repeat(np.arange(len(cities)), counts)
@@ -621,9 +607,7 @@ def _spend_profile(acc: pd.DataFrame, rng: np.random.Generator) -> None:
         THRESHOLD * 0.68 * rng.beta(1.5, 3.0, n),
     )
     kind = np.where(potential, rng.choice(3, n, p=[0.45, 0.45, 0.10]), rng.choice(3, n, p=[0.68, 0.20, 0.12]))
-    trend = np.choose(
-        kind, [rng.normal(0, 0.008, n), rng.normal(0.035, 0.01, n), rng.normal(-0.035, 0.01, n)]
-    )
+    trend = np.choose(kind, [rng.normal(0, 0.008, n), rng.normal(0.035, 0.01, n), rng.normal(-0.035, 0.01, n)])
     acc["level"], acc["trend"], acc["potential"] = level, trend, potential
 
 
@@ -646,18 +630,14 @@ def _account_names(acc: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
     for industry, options in NAME_PATTERNS.items():
         rows = np.flatnonzero(acc["industry"].to_numpy() == industry)
         pattern[rows] = _pick(rng, options, len(rows))
-    names = pd.Series(
-        [p.format(city=c, brand=b) for p, c, b in zip(pattern, acc["city_name"], brand, strict=True)]
-    )
+    names = pd.Series([p.format(city=c, brand=b) for p, c, b in zip(pattern, acc["city_name"], brand, strict=True)])
     parent = acc["parent_id"].to_numpy(dtype=np.int64, na_value=0)
     is_parent = np.isin(acc["id"].to_numpy(), parent[parent > 0])
     names[is_parent] = pd.Series(brand, dtype=object)[is_parent] + " Group"
     members = parent > 0
     rank = pd.Series(parent[members]).groupby(parent[members]).cumcount().to_numpy()
     unit = np.asarray(MEMBER_UNITS, dtype=object)[rank % len(MEMBER_UNITS)]
-    names[members] = (
-        names.to_numpy()[parent[members] - 1] + " " + acc["city_name"].to_numpy()[members] + " " + unit
-    )
+    names[members] = names.to_numpy()[parent[members] - 1] + " " + acc["city_name"].to_numpy()[members] + " " + unit
     return _distinct(names, acc["city_name"])
 
 
@@ -742,9 +722,7 @@ def _designated(acc: pd.DataFrame, leads: np.ndarray, rng: np.random.Generator) 
     set_at = frame["valid_from"].to_numpy().astype("datetime64[s]").astype(np.int64) + 9 * HOUR_S
     frame["set_at"] = _times(set_at + rng.integers(0, 8 * HOUR_S, m))
     reasons = np.array([DESIGNATION_REASONS[c] for c in domain.DESIGNATED_CATEGORIES], dtype=object)
-    category_pos = (
-        frame["category"].map({c: i for i, c in enumerate(domain.DESIGNATED_CATEGORIES)}).to_numpy()
-    )
+    category_pos = frame["category"].map({c: i for i, c in enumerate(domain.DESIGNATED_CATEGORIES)}).to_numpy()
     frame["reason"] = reasons[category_pos, rng.integers(0, 2, m)]  # English or Chinese
     return frame
 
@@ -789,9 +767,7 @@ def _ended_stretches(
     return parts
 
 
-def _designations(
-    acc: pd.DataFrame, spend: np.ndarray, leads: np.ndarray, rng: np.random.Generator
-) -> pd.DataFrame:
+def _designations(acc: pd.DataFrame, spend: np.ndarray, leads: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
     frame = pd.concat([_designated(acc, leads, rng), _derived_high_value(acc, spend)], ignore_index=True)
     frame["set_by"] = frame["set_by"].astype("Int64")
     frame = frame.sort_values(["account_id", "category", "valid_from"], kind="stable", ignore_index=True)
@@ -814,9 +790,7 @@ def _finish_accounts(acc: pd.DataFrame, designations: pd.DataFrame) -> None:
     np.bitwise_or.at(mask, current["account_id"].to_numpy(), bits)
     acc["category_mask"] = mask[1:]
     size = np.bitwise_count(acc["category_mask"].to_numpy().astype(np.uint8))
-    acc["service_grade"] = np.select(
-        [size >= domain.PREMIUM_MIN_CATEGORIES, size == 1], ["premium", "key"], "standard"
-    )
+    acc["service_grade"] = np.select([size >= domain.PREMIUM_MIN_CATEGORIES, size == 1], ["premium", "key"], "standard")
     first_key = current.groupby("account_id")["valid_from"].min().reindex(acc["id"]).to_numpy()
     was_key = np.isin(acc["id"], designations["account_id"])
     key, trend = size > 0, acc["trend"].to_numpy()
@@ -842,11 +816,7 @@ def _settings() -> dict[str, pd.DataFrame]:
     })  # fmt: skip
     cadences = pd.DataFrame({"service_grade": domain.GRADES, "days": CADENCE_DAYS})
     targets = pd.DataFrame(
-        [
-            (g, s, float(h))
-            for g, stages in domain.DEFAULT_STAGE_TARGET_HOURS.items()
-            for s, h in stages.items()
-        ],
+        [(g, s, float(h)) for g, stages in domain.DEFAULT_STAGE_TARGET_HOURS.items() for s, h in stages.items()],
         columns=["service_grade", "stage", "target_hours"],
     )
     complaint = pd.DataFrame(
@@ -913,9 +883,7 @@ def _texts_by(rng: np.random.Generator, keys: np.ndarray, texts: dict[str, tuple
     return out
 
 
-def _complaint_timeline(
-    c: pd.DataFrame, received: np.ndarray, rng: np.random.Generator
-) -> dict[str, np.ndarray]:
+def _complaint_timeline(c: pd.DataFrame, received: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Every complaint's full life (some reopened once); the anchor later cuts it short."""
     n = len(c)
     targets = domain.DEFAULT_COMPLAINT_TARGET_HOURS
@@ -1018,9 +986,7 @@ def _stage_mu() -> np.ndarray:
     return np.array([-statistics.NormalDist().inv_cdf(p) * STAGE_SIGMA for p in STAGE_ON_TIME])
 
 
-def _order_heads(
-    acc: pd.DataFrame, complaints: pd.DataFrame, size: Size, rng: np.random.Generator
-) -> pd.DataFrame:
+def _order_heads(acc: pd.DataFrame, complaints: pd.DataFrame, size: Size, rng: np.random.Generator) -> pd.DataFrame:
     """Who and when: regular orders of served accounts plus orders spawned by complaints."""
     spawn = complaints[
         complaints["category"].isin(["network_quality", "fault_repair", "provisioning_delay"]).to_numpy()
@@ -1109,12 +1075,8 @@ def _simulate_stages(
     ).astype(np.int64)
     hold_offset = (rng.uniform(0.1, 0.9, (n, stages)) * active).astype(np.int64)
     span = active + hold
-    entry = received[:, None] + np.concatenate(
-        [np.zeros((n, 1), np.int64), np.cumsum(span, axis=1)[:, :-1]], axis=1
-    )
-    return dict(
-        target=target, active=active, hold=hold, hold_offset=hold_offset, entry=entry, exit=entry + span
-    )
+    entry = received[:, None] + np.concatenate([np.zeros((n, 1), np.int64), np.cumsum(span, axis=1)[:, :-1]], axis=1)
+    return dict(target=target, active=active, hold=hold, hold_offset=hold_offset, entry=entry, exit=entry + span)
 
 
 def _order_state(o: pd.DataFrame, sim: dict[str, np.ndarray]) -> None:
@@ -1145,13 +1107,9 @@ def _order_events(
     ]
     ev = pd.concat(parts, ignore_index=True)
     kind_rank = ev["kind"].map({k: i for i, k in enumerate(domain.ORDER_EVENT_KINDS)}).to_numpy()
-    ev = ev.iloc[np.lexsort((kind_rank, ev["at_s"].to_numpy(), ev["order"].to_numpy()))].reset_index(
-        drop=True
-    )
+    ev = ev.iloc[np.lexsort((kind_rank, ev["at_s"].to_numpy(), ev["order"].to_numpy()))].reset_index(drop=True)
     rows, stage = ev["order"].to_numpy(), ev["stage_pos"].to_numpy()
-    frame = pd.DataFrame(
-        {"id": np.arange(1, len(ev) + 1), "order_id": o["id"].to_numpy()[rows], "kind": ev["kind"]}
-    )
+    frame = pd.DataFrame({"id": np.arange(1, len(ev) + 1), "order_id": o["id"].to_numpy()[rows], "kind": ev["kind"]})
     frame["stage"] = np.asarray(domain.STAGES, dtype=object)[stage]
     frame["at"] = _times(ev["at_s"].to_numpy())
     frame["exited_at"] = _times(ev["exit_s"].to_numpy(), ev["exit_s"].to_numpy() > 0)
@@ -1204,9 +1162,7 @@ def _stage_units(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Who handles a stage: the raising city, or the province for some resource and build work."""
     province_stage = np.isin(stage, (2, 3)) & (rng.random(len(rows)) < 0.3)
-    unit = np.where(
-        province_stage, o["province_id"].to_numpy()[rows], o["raised_by_unit_id"].to_numpy()[rows]
-    )
+    unit = np.where(province_stage, o["province_id"].to_numpy()[rows], o["raised_by_unit_id"].to_numpy()[rows])
     actor = np.where(province_stage, o["lead"].to_numpy()[rows], o["manager"].to_numpy()[rows])
     return unit, np.where(rng.random(len(rows)) < 0.3, 0, actor)
 
@@ -1276,18 +1232,14 @@ def _transfer_events(
     rows, stage, at = rows[keep], stage[keep], at[keep]
     province = o["province_id"].to_numpy()[rows]
     unit = np.where(rng.random(len(rows)) < 0.5, province, _random_city(cities, province, rng))
-    return _point(
-        "transfer", rows, stage, at, unit, o["lead"].to_numpy()[rows], _pick(rng, TRANSFER_NOTES, len(rows))
-    )
+    return _point("transfer", rows, stage, at, unit, o["lead"].to_numpy()[rows], _pick(rng, TRANSFER_NOTES, len(rows)))
 
 
 # ---------------------------------------------------------------------------------------------
 # Revisits
 
 
-def _revisit_days(
-    acc: pd.DataFrame, diligence: np.ndarray, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
+def _revisit_days(acc: pd.DataFrame, diligence: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Every visit a diligent organisation would make: per account, gaps of about its cadence."""
     served = _served(acc)
     grade = acc["service_grade"].map(GRADE_INDEX).to_numpy()[served]
@@ -1317,22 +1269,14 @@ def _revisits(
     keep = rng.random(len(days)) < min(1.0, size.revisits / uptake.sum()) * uptake
     rows, day = rows[keep], START_DAY + days[keep].astype(np.int64)
     day -= np.select([_weekday(day) == 5, _weekday(day) == 6], [1, 2], 0)  # weekend visits move to Friday
-    r = (
-        pd.DataFrame({"row": rows, "day": day})
-        .drop_duplicates()
-        .sort_values(["day", "row"], ignore_index=True)
-    )
+    r = pd.DataFrame({"row": rows, "day": day}).drop_duplicates().sort_values(["day", "row"], ignore_index=True)
     rows, day, n = r["row"].to_numpy(), r["day"].to_numpy(), len(r)
     out = pd.DataFrame({"id": np.arange(1, n + 1), "account_id": acc["id"].to_numpy()[rows]})
     for col in ("province_id", "city_id", "manager_id"):
         out[col] = acc[col].to_numpy()[rows]
     out["visited_on"] = _dates(day)
     out["channel"] = _pick(rng, domain.REVISIT_CHANNELS, n, (45, 35, 12, 8))
-    raw = (
-        85
-        + traits["sat_offset"].to_numpy()[acc["prov_pos"].to_numpy()[rows]]
-        + acc["sat_effect"].to_numpy()[rows]
-    )
+    raw = 85 + traits["sat_offset"].to_numpy()[acc["prov_pos"].to_numpy()[rows]] + acc["sat_effect"].to_numpy()[rows]
     score = np.clip(np.round(raw + rng.normal(0, 8, n)), 0, 100)
     out["score"] = np.where(rng.random(n) < 0.12, np.nan, score)
     out["outcome"] = _revisit_outcomes(rng, score)
@@ -1458,9 +1402,7 @@ def _surveys(
     }
     for dim, offset in offsets.items():
         value = np.round(np.clip(score + offset + rng.normal(0, 4.5, n), 0, 100), 1)
-        missing = rng.random(n) < (0.3 if dim == "billing" else 0.06) * (
-            heads["source"].to_numpy() != "annual"
-        )
+        missing = rng.random(n) < (0.3 if dim == "billing" else 0.06) * (heads["source"].to_numpy() != "annual")
         s[dim] = np.where(missing, np.nan, value)
     band = np.select([score < 60, score < 80], ["low", "mid"], "high")
     s["comment"] = np.where(rng.random(n) < 0.22, _texts_by(rng, band, SURVEY_COMMENTS), "")
@@ -1489,28 +1431,20 @@ def _calibrate(raw: np.ndarray, offset_days: np.ndarray) -> np.ndarray:
 # Account plans and the audit log
 
 
-def _plans(
-    acc: pd.DataFrame, users: pd.DataFrame, rng: np.random.Generator
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _plans(acc: pd.DataFrame, users: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One plan per account (一户一案) for most premium and some key accounts, with 1-4 actions."""
     grade = acc["service_grade"].to_numpy()
-    rows = np.flatnonzero(
-        rng.random(len(acc)) < np.select([grade == "premium", grade == "key"], [0.55, 0.2], 0)
-    )
+    rows = np.flatnonzero(rng.random(len(acc)) < np.select([grade == "premium", grade == "key"], [0.55, 0.2], 0))
     n = len(rows)
     plans = pd.DataFrame({"id": np.arange(1, n + 1), "account_id": acc["id"].to_numpy()[rows]})
     plans["objectives"] = _pick(rng, OBJECTIVES, n)
     plans["needs"] = _pick(rng, NEEDS, n)
     first = rng.integers(0, len(PRODUCTS), n)
     second = (first + rng.integers(1, len(PRODUCTS), n)) % len(PRODUCTS)
-    plans["products"] = (
-        np.asarray(PRODUCTS, dtype=object)[first] + ", " + np.asarray(PRODUCTS, dtype=object)[second]
-    )
+    plans["products"] = np.asarray(PRODUCTS, dtype=object)[first] + ", " + np.asarray(PRODUCTS, dtype=object)[second]
     plans["competitors"] = _pick(rng, COMPETITORS, n)
     plans["updated_by"] = acc["manager_id"].to_numpy()[rows]
-    plans["updated_at"] = _times(
-        ANCHOR_S - rng.integers(1, 150, n) * DAY_S + rng.integers(9 * HOUR_S, 18 * HOUR_S, n)
-    )
+    plans["updated_at"] = _times(ANCHOR_S - rng.integers(1, 150, n) * DAY_S + rng.integers(9 * HOUR_S, 18 * HOUR_S, n))
     per_plan = rng.integers(1, 5, n)
     plan = np.repeat(np.arange(n), per_plan)
     m = len(plan)
@@ -1627,9 +1561,7 @@ def _column_kind(column: Column) -> str:
 
 def _cast(values: pd.Series, kind: str) -> pd.Series:
     if kind == "date":
-        return pd.Series(
-            np.asarray(values, dtype="datetime64[D]").astype(object), index=values.index, dtype=object
-        )
+        return pd.Series(np.asarray(values, dtype="datetime64[D]").astype(object), index=values.index, dtype=object)
     if kind == "datetime":
         return pd.to_datetime(values).astype(DATETIME)
     dtype = {"bool": bool, "nullable_int": "Int64", "int": np.int64, "float": np.float64, "str": "str"}[kind]
@@ -1797,9 +1729,7 @@ def load_dataset(
     done = 0
     with engine.begin() as conn, _large_sqlite_cache(conn):
         if conn.scalar(select(func.count()).select_from(Account.__table__)):
-            raise ValueError(
-                "the database already has accounts; sample data loads only into an empty database"
-            )
+            raise ValueError("the database already has accounts; sample data loads only into an empty database")
         for name in _load_order(prepared):
             table, frame = Base.metadata.tables[name], prepared[name]
             with _indexes_built_after(conn, name, len(frame)):
@@ -1829,9 +1759,7 @@ def _large_sqlite_cache(conn: Connection) -> Iterator[None]:
 # A big table's secondary indexes (not those behind primary keys or unique constraints), with
 # the statement that recreates each: the catalogue query per dialect.
 SECONDARY_INDEXES = {
-    "sqlite": (
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL"
-    ),
+    "sqlite": ("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL"),
     "postgresql": (
         "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
         " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
@@ -1866,8 +1794,7 @@ def _prepare_for_load(tables: dict[str, pd.DataFrame], bcrypt_rounds: int) -> di
     users = tables["users"].copy()
     demo = users["username"].isin([u.username for u in DEMO_USERS])
     users.loc[demo, "password_hash"] = [
-        bcrypt.hashpw(DEMO_PASSWORD.encode(), bcrypt.gensalt(bcrypt_rounds)).decode()
-        for _ in range(int(demo.sum()))
+        bcrypt.hashpw(DEMO_PASSWORD.encode(), bcrypt.gensalt(bcrypt_rounds)).decode() for _ in range(int(demo.sum()))
     ]
     prepared["users"] = users
     for name in ("org_units", "accounts"):
@@ -2041,9 +1968,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         sub.add_argument("--size", choices=list(SIZES), default="demo")
         sub.add_argument("--seed", type=int, default=DEFAULT_SEED)
     gen.add_argument("--out", type=Path, default=Path("sample_data"))
-    load.add_argument(
-        "--database-url", default=None, help="default: DATABASE_URL or the embedded SQLite file"
-    )
+    load.add_argument("--database-url", default=None, help="default: DATABASE_URL or the embedded SQLite file")
     load.add_argument(
         "--from", dest="source", type=Path, default=None, help="read this directory instead of generating"
     )

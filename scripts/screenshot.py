@@ -29,8 +29,9 @@ def main() -> None:
         engine = make_engine(url)
         ensure_demo_database(engine, bcrypt_rounds=4)
         engine.dispose()
-        server = live_app.start_streamlit("app.py", env={"DATABASE_URL": url,
-                                                          "KAM_COOKIE_KEY": "screenshot-only-key-0123456789abcdef"})
+        server = live_app.start_streamlit(
+            "app.py", env={"DATABASE_URL": url, "KAM_COOKIE_KEY": "screenshot-only-key-0123456789abcdef"}
+        )
         try:
             with sync_playwright() as playwright:
                 browser = live_app.launch_chromium(playwright)

@@ -18,8 +18,16 @@ ANALYTICS = {"overview", "tiers", "order_flow", "satisfaction", "regions", "acco
 EXPECTED_PAGES = {
     "executive": ANALYTICS,
     "team_lead": ANALYTICS | {"work_queue", "log_revisit", "log_complaint", "complaints", "orders"},
-    "staff": {"overview", "accounts", "account", "definitions", "work_queue", "log_revisit", "log_complaint",
-              "complaints"},
+    "staff": {
+        "overview",
+        "accounts",
+        "account",
+        "definitions",
+        "work_queue",
+        "log_revisit",
+        "log_complaint",
+        "complaints",
+    },
     "admin": {"overview", "definitions", "users"},
 }
 
@@ -127,4 +135,7 @@ def test_an_empty_scope_reads_nothing(engine, data):
     with engine.connect() as conn:
         for model in FACT_TABLES:
             table = model.__table__
-            assert conn.execute(select(table.c[list(table.c.keys())[0]]).where(scope_condition(NOTHING, table))).all() == []
+            assert (
+                conn.execute(select(table.c[list(table.c.keys())[0]]).where(scope_condition(NOTHING, table))).all()
+                == []
+            )

@@ -25,8 +25,14 @@ H = 3600
 
 # Written out by hand from the issue: the moves allowed from each status.
 ALLOWED = {
-    ("open", "in_progress"), ("open", "resolved"), ("in_progress", "resolved"), ("resolved", "closed"),
-    ("resolved", "reopened"), ("closed", "reopened"), ("reopened", "in_progress"), ("reopened", "resolved"),
+    ("open", "in_progress"),
+    ("open", "resolved"),
+    ("in_progress", "resolved"),
+    ("resolved", "closed"),
+    ("resolved", "reopened"),
+    ("closed", "reopened"),
+    ("reopened", "in_progress"),
+    ("reopened", "resolved"),
 }
 STATUSES = ("open", "in_progress", "resolved", "closed", "reopened")
 
@@ -52,16 +58,38 @@ def data(engine):
 
 
 def user(data, username: str) -> CurrentUser:
-    roles = {"am_a": "staff", "am_b": "staff", "am_c": "staff", "lead_alpha": "team_lead", "lead_a1": "team_lead",
-             "exec": "executive"}
-    return CurrentUser(id=data[username], username=username, name=username, role=roles[username], org_level="city",
-                       org_en="", org_zh="", scope=scope_of(username, data))
+    roles = {
+        "am_a": "staff",
+        "am_b": "staff",
+        "am_c": "staff",
+        "lead_alpha": "team_lead",
+        "lead_a1": "team_lead",
+        "exec": "executive",
+    }
+    return CurrentUser(
+        id=data[username],
+        username=username,
+        name=username,
+        role=roles[username],
+        org_level="city",
+        org_en="",
+        org_zh="",
+        scope=scope_of(username, data),
+    )
 
 
 def log(engine, data, username="am_a", **overrides):
-    values = dict(account_id=data["a1"], channel="hotline_10000", category="billing", severity="medium",
-                  green_channel=False, description="Invoice shows a line we cancelled.",
-                  received_at=dt.datetime(2026, 10, 31, 9, 0), idempotency_key="form-1", now=NOW)
+    values = dict(
+        account_id=data["a1"],
+        channel="hotline_10000",
+        category="billing",
+        severity="medium",
+        green_channel=False,
+        description="Invoice shows a line we cancelled.",
+        received_at=dt.datetime(2026, 10, 31, 9, 0),
+        idempotency_key="form-1",
+        now=NOW,
+    )
     values.update(overrides)
     with write_session(engine) as s:
         return log_complaint(session=s, user=user(data, username), **values)
@@ -70,8 +98,14 @@ def log(engine, data, username="am_a", **overrides):
 def move(engine, data, complaint_id, expected, to, username="am_a", **extra):
     extra.setdefault("now", NOW)
     with write_session(engine) as s:
-        return change_complaint_status(session=s, user=user(data, username), complaint_id=complaint_id,
-                                       expected_status=expected, to_status=to, **extra)
+        return change_complaint_status(
+            session=s,
+            user=user(data, username),
+            complaint_id=complaint_id,
+            expected_status=expected,
+            to_status=to,
+            **extra,
+        )
 
 
 def count(engine, model, *where) -> int:
@@ -98,13 +132,18 @@ def test_a_logged_complaint_is_open_with_its_account_region_and_an_opening_event
     row = complaint(engine, result.id)
     assert result.created and result.code == f"CP{result.id:08d}" == row["code"]
     assert (row["account_id"], row["province_id"], row["city_id"]) == (data["a1"], data["ALPHA"], data["A1"])
-    assert (row["status"], row["severity"], row["green_channel"], row["raised_by"]) == ("open", "high", True,
-                                                                                         data["am_a"])
+    assert (row["status"], row["severity"], row["green_channel"], row["raised_by"]) == (
+        "open",
+        "high",
+        True,
+        data["am_a"],
+    )
     assert row["received_at"] == dt.datetime(2026, 10, 31, 9, 0)
     assert row["first_response_at"] is None and row["resolved_at"] is None and row["reopened_count"] == 0
     with engine.connect() as conn:
-        event = conn.execute(select(ComplaintEvent.from_status, ComplaintEvent.to_status, ComplaintEvent.at,
-                                    ComplaintEvent.actor_id)).one()
+        event = conn.execute(
+            select(ComplaintEvent.from_status, ComplaintEvent.to_status, ComplaintEvent.at, ComplaintEvent.actor_id)
+        ).one()
     assert tuple(event) == (None, "open", dt.datetime(2026, 10, 31, 9, 0), data["am_a"])
 
 
@@ -147,8 +186,13 @@ def test_bad_input_names_the_field_and_stores_nothing(engine, data, overrides, f
     assert count(engine, Complaint) == before and count(engine, AuditLog) == 0
 
 
-TEXTS = ["O'Brien said \"hi\" 🙂", "网络中断：专线 100M 掉线", "'); DROP TABLE complaints; --",
-         "<b>bold</b><script>alert(1)</script>", "  line one\nline two  "]
+TEXTS = [
+    'O\'Brien said "hi" 🙂',
+    "网络中断：专线 100M 掉线",
+    "'); DROP TABLE complaints; --",
+    "<b>bold</b><script>alert(1)</script>",
+    "  line one\nline two  ",
+]
 
 
 def test_description_is_stored_exactly_as_typed(engine, data):
@@ -216,10 +260,17 @@ def test_each_step_records_who_and_when(engine, data):
     move(engine, data, complaint_id, "in_progress", "resolved", now=t2)
     move(engine, data, complaint_id, "resolved", "closed", now=t3, followup_score=85)
     with engine.connect() as conn:
-        events = conn.execute(select(ComplaintEvent.from_status, ComplaintEvent.to_status, ComplaintEvent.at,
-                                     ComplaintEvent.actor_id, ComplaintEvent.note)
-                              .where(ComplaintEvent.complaint_id == complaint_id)
-                              .order_by(ComplaintEvent.at)).all()
+        events = conn.execute(
+            select(
+                ComplaintEvent.from_status,
+                ComplaintEvent.to_status,
+                ComplaintEvent.at,
+                ComplaintEvent.actor_id,
+                ComplaintEvent.note,
+            )
+            .where(ComplaintEvent.complaint_id == complaint_id)
+            .order_by(ComplaintEvent.at)
+        ).all()
     assert [tuple(e) for e in events] == [
         (None, "open", dt.datetime(2026, 10, 31, 9, 0), data["am_a"], ""),
         ("open", "in_progress", t1, data["lead_alpha"], "called the customer"),
@@ -250,8 +301,9 @@ def test_reopening_clears_resolved_at_and_counts_the_reopen(engine, data):
     row = complaint(engine, complaint_id)
     assert (row["status"], row["resolved_at"], row["closed_at"], row["reopened_count"]) == ("reopened", None, None, 1)
     with engine.connect() as conn:
-        counts = overview.complaint_counts(conn, scope_of("am_a", data),
-                                           Period(dt.date(2026, 10, 1), dt.date(2026, 11, 2)))
+        counts = overview.complaint_counts(
+            conn, scope_of("am_a", data), Period(dt.date(2026, 10, 1), dt.date(2026, 11, 2))
+        )
     # am_a's complaints: this one (open again) and c1 (resolved in May): one open at the end of the period.
     assert counts["open_at_end"] == 1
 
@@ -266,8 +318,10 @@ def test_a_reopen_needs_a_reason(engine, data):
     assert complaint(engine, complaint_id)["status"] == "resolved"
 
 
-@pytest.mark.parametrize(("score", "code"), [(None, "form.error.required"), (100.5, "form.error.score_range"),
-                                             (-1, "form.error.score_range")])
+@pytest.mark.parametrize(
+    ("score", "code"),
+    [(None, "form.error.required"), (100.5, "form.error.score_range"), (-1, "form.error.score_range")],
+)
 def test_closing_requires_a_follow_up_score_between_0_and_100(engine, data, score, code):
     """Without a valid score the complaint stays resolved and no survey is written."""
     complaint_id = log(engine, data).id
@@ -283,13 +337,20 @@ def test_closing_records_the_follow_up_satisfaction_survey(engine, data):
     complaint_id = log(engine, data).id
     set_status(engine, complaint_id, "resolved")
     closed_at = dt.datetime(2026, 11, 3, 15, 30)
-    result = move(engine, data, complaint_id, "resolved", "closed", now=closed_at, followup_score=72.5,
-                  note="satisfied with the credit note")
+    result = move(
+        engine,
+        data,
+        complaint_id,
+        "resolved",
+        "closed",
+        now=closed_at,
+        followup_score=72.5,
+        note="satisfied with the credit note",
+    )
     with engine.connect() as conn:
         survey = conn.execute(select(Survey.__table__).where(Survey.id == result.survey_id)).mappings().one()
     assert (survey["account_id"], survey["province_id"], survey["city_id"]) == (data["a1"], data["ALPHA"], data["A1"])
-    assert (survey["source"], survey["score"], survey["surveyed_on"]) == ("after_complaint", 72.5,
-                                                                            dt.date(2026, 11, 3))
+    assert (survey["source"], survey["score"], survey["surveyed_on"]) == ("after_complaint", 72.5, dt.date(2026, 11, 3))
     assert survey["comment"] == "satisfied with the credit note"
     assert count(engine, Survey, Survey.source == "after_complaint") == 1
 
@@ -334,8 +395,11 @@ def test_every_status_change_is_audited(engine, data):
     complaint_id = log(engine, data).id
     move(engine, data, complaint_id, "open", "in_progress")
     with engine.connect() as conn:
-        row = conn.execute(select(AuditLog.user_id, AuditLog.entity_id, AuditLog.detail)
-                           .where(AuditLog.action == "change_complaint_status")).one()
+        row = conn.execute(
+            select(AuditLog.user_id, AuditLog.entity_id, AuditLog.detail).where(
+                AuditLog.action == "change_complaint_status"
+            )
+        ).one()
     assert row.user_id == data["am_a"] and row.entity_id == str(complaint_id)
     assert '"from_status": "open"' in row.detail and '"to_status": "in_progress"' in row.detail
 
@@ -356,13 +420,16 @@ def bench(engine, data, username="lead_alpha", now=NOW, **filters):
 
 def test_targets_are_the_rows_in_force_when_the_complaint_was_received(engine, data):
     """Medium received in May uses 8 h / 96 h; in October 2 h / 48 h; critical has no row: 1 h / 24 h."""
-    may = log(engine, data, received_at=dt.datetime(2026, 5, 20, 9), now=dt.datetime(2026, 5, 20, 9),
-              idempotency_key="may")
+    may = log(
+        engine, data, received_at=dt.datetime(2026, 5, 20, 9), now=dt.datetime(2026, 5, 20, 9), idempotency_key="may"
+    )
     october = log(engine, data, idempotency_key="oct")
     critical = log(engine, data, severity="critical", idempotency_key="crit")
     frame, _ = bench(engine, data, now=NOW)
-    got = {code: (frame.at[code, "response_hours"], frame.at[code, "resolution_hours"])
-           for code in (may.code, october.code, critical.code)}
+    got = {
+        code: (frame.at[code, "response_hours"], frame.at[code, "resolution_hours"])
+        for code in (may.code, october.code, critical.code)
+    }
     assert got == {may.code: (8.0, 96.0), october.code: (2.0, 48.0), critical.code: (1.0, 24.0)}
 
 
@@ -418,14 +485,26 @@ def test_the_workbench_filters_by_status_and_severity(engine, data):
 def test_green_channel_complaints_come_first(engine, data):
     """Among unresolved complaints the green channel leads, then the earliest resolution deadline."""
     normal = log(engine, data, severity="high", idempotency_key="normal")
-    green = log(engine, data, severity="high", green_channel=True, idempotency_key="green",
-                received_at=dt.datetime(2026, 10, 31, 11, 0))
+    green = log(
+        engine,
+        data,
+        severity="high",
+        green_channel=True,
+        idempotency_key="green",
+        received_at=dt.datetime(2026, 10, 31, 11, 0),
+    )
     frame, _ = bench(engine, data, "am_a")
     assert list(frame.index)[:2] == [green.code, normal.code]
 
 
-VISIBLE = {"am_a": {"c1"}, "am_b": {"c2"}, "am_c": {"c3"}, "lead_alpha": {"c1", "c2"}, "lead_a1": {"c1"},
-           "exec": {"c1", "c2", "c3"}}  # by hand, from tests/handmade.py
+VISIBLE = {
+    "am_a": {"c1"},
+    "am_b": {"c2"},
+    "am_c": {"c3"},
+    "lead_alpha": {"c1", "c2"},
+    "lead_a1": {"c1"},
+    "exec": {"c1", "c2", "c3"},
+}  # by hand, from tests/handmade.py
 
 
 def test_the_workbench_shows_only_complaints_in_scope(engine, data):
@@ -478,8 +557,14 @@ def test_targets_in_force_fall_back_to_the_defaults(engine, data):
 
 def raise_order(engine, data, complaint_id, username="am_a", product="Dedicated internet line", now=NOW):
     with write_session(engine) as s:
-        return raise_order_from_complaint(session=s, user=user(data, username), complaint_id=complaint_id,
-                                          product=product, idempotency_key="k", now=now)
+        return raise_order_from_complaint(
+            session=s,
+            user=user(data, username),
+            complaint_id=complaint_id,
+            product=product,
+            idempotency_key="k",
+            now=now,
+        )
 
 
 def test_an_order_raised_from_a_complaint_starts_in_received_with_its_first_interval(engine, data):
@@ -491,15 +576,31 @@ def test_an_order_raised_from_a_complaint_starts_in_received_with_its_first_inte
         events = conn.execute(select(OrderEvent.__table__).where(OrderEvent.order_id == result.id)).mappings().all()
     assert result.code == order["code"] == f"WO{result.id:08d}"
     assert (order["complaint_id"], order["account_id"], order["province_id"], order["city_id"]) == (
-        complaint_id, data["a1"], data["ALPHA"], data["A1"])
+        complaint_id,
+        data["a1"],
+        data["ALPHA"],
+        data["A1"],
+    )
     assert (order["status"], order["current_stage"], order["received_at"], order["closed_at"]) == (
-        "open", "received", NOW, None)
-    assert (order["service_grade"], order["product"], order["raised_by_unit_id"]) == ("key", "Dedicated internet line",
-                                                                                    data["A1"])
+        "open",
+        "received",
+        NOW,
+        None,
+    )
+    assert (order["service_grade"], order["product"], order["raised_by_unit_id"]) == (
+        "key",
+        "Dedicated internet line",
+        data["A1"],
+    )
     assert len(events) == 1
     event = events[0]
     assert (event["kind"], event["stage"], event["at"], event["exited_at"], event["hold_seconds"]) == (
-        "enter", "received", NOW, None, 0)
+        "enter",
+        "received",
+        NOW,
+        None,
+        0,
+    )
     assert (event["target_seconds"], event["actor_id"], event["unit_id"]) == (6 * H, data["am_a"], data["A1"])
 
 
@@ -547,9 +648,9 @@ def test_orders_can_only_be_raised_for_complaints_in_scope(engine, data):
 def test_the_product_is_stored_exactly_as_typed(engine, data):
     """Chinese and quotes in the product name come back unchanged."""
     complaint_id = log(engine, data).id
-    result = raise_order(engine, data, complaint_id, product="云专线 \"100M\" <x>")
+    result = raise_order(engine, data, complaint_id, product='云专线 "100M" <x>')
     with engine.connect() as conn:
-        assert conn.scalar(select(Order.product).where(Order.id == result.id)) == "云专线 \"100M\" <x>"
+        assert conn.scalar(select(Order.product).where(Order.id == result.id)) == '云专线 "100M" <x>'
 
 
 # -- concurrency ----------------------------------------------------------------------------------
@@ -577,8 +678,9 @@ def test_concurrent_status_changes_apply_once(engine, data):
     """Eight people move the same open complaint at once: one succeeds, seven are told it is stale."""
     complaint_id = log(engine, data).id
     with ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(lambda _: _attempt(lambda: move(engine, data, complaint_id, "open", "resolved")),
-                                 range(8)))
+        outcomes = list(
+            pool.map(lambda _: _attempt(lambda: move(engine, data, complaint_id, "open", "resolved")), range(8))
+        )
     assert sum(not isinstance(o, str) for o in outcomes) == 1
     assert sorted(o for o in outcomes if isinstance(o, str)) == ["form.error.stale"] * 7
     assert count(engine, ComplaintEvent, ComplaintEvent.complaint_id == complaint_id) == 2

@@ -57,19 +57,39 @@ def _forget_caches() -> None:
 def person(db, username: str) -> CurrentUser:
     """The demo user as the app sees them after signing in."""
     with db.connect() as conn:
-        row = conn.execute(select(User.id, User.role, OrgUnit.level, OrgUnit.province_id, OrgUnit.id.label("unit"))
-                           .join(OrgUnit, OrgUnit.id == User.org_unit_id).where(User.username == username)).one()
-    scope = scope_for(role=row.role, user_id=row.id, org_level=row.level, province_id=row.province_id,
-                      city_id=row.unit if row.level == "city" else None)
-    return CurrentUser(id=row.id, username=username, name=username, role=row.role, org_level=row.level, org_en="",
-                       org_zh="", scope=scope)
+        row = conn.execute(
+            select(User.id, User.role, OrgUnit.level, OrgUnit.province_id, OrgUnit.id.label("unit"))
+            .join(OrgUnit, OrgUnit.id == User.org_unit_id)
+            .where(User.username == username)
+        ).one()
+    scope = scope_for(
+        role=row.role,
+        user_id=row.id,
+        org_level=row.level,
+        province_id=row.province_id,
+        city_id=row.unit if row.level == "city" else None,
+    )
+    return CurrentUser(
+        id=row.id,
+        username=username,
+        name=username,
+        role=row.role,
+        org_level=row.level,
+        org_en="",
+        org_zh="",
+        scope=scope,
+    )
 
 
 def accounts_of(db, username: str) -> list[tuple[int, str]]:
     with db.connect() as conn:
         manager = conn.scalar(select(User.id).where(User.username == username))
-        return [tuple(r) for r in conn.execute(select(Account.id, Account.code).where(Account.manager_id == manager)
-                                               .order_by(Account.id))]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                select(Account.id, Account.code).where(Account.manager_id == manager).order_by(Account.id)
+            )
+        ]
 
 
 def count(db, model, *where) -> int:
@@ -78,8 +98,16 @@ def count(db, model, *where) -> int:
 
 
 def fields(at) -> dict:
-    widgets = [*at.selectbox, *at.text_area, *at.text_input, *at.number_input, *at.date_input, *at.time_input,
-               *at.checkbox, *at.radio]
+    widgets = [
+        *at.selectbox,
+        *at.text_area,
+        *at.text_input,
+        *at.number_input,
+        *at.date_input,
+        *at.time_input,
+        *at.checkbox,
+        *at.radio,
+    ]
     return {w.label: w for w in widgets}
 
 
@@ -100,12 +128,22 @@ def open_page(page: str, username: str, **params):
 
 def new_complaint(db, username="am.gz", account: int | None = None, key: str | None = None, **values):
     who = person(db, username)
-    defaults = dict(channel="hotline_10000", category="billing", severity="medium", green_channel=False,
-                    description="Invoice is wrong")
+    defaults = dict(
+        channel="hotline_10000",
+        category="billing",
+        severity="medium",
+        green_channel=False,
+        description="Invoice is wrong",
+    )
     defaults.update(values)
     with write_session(db) as s:
-        return log_complaint(session=s, user=who, account_id=account or accounts_of(db, username)[0][0],
-                             idempotency_key=key or os.urandom(8).hex(), **defaults)
+        return log_complaint(
+            session=s,
+            user=who,
+            account_id=account or accounts_of(db, username)[0][0],
+            idempotency_key=key or os.urandom(8).hex(),
+            **defaults,
+        )
 
 
 def reassign(db, account_id: int, username: str) -> None:
@@ -142,12 +180,18 @@ def test_a_complaint_for_the_linked_account_is_logged_once_with_its_targets(db, 
     response, resolution = targets.at["high", "response_hours"], targets.at["high", "resolution_hours"]
     with db.connect() as conn:
         row = conn.execute(select(Complaint.__table__).order_by(Complaint.id.desc()).limit(1)).mappings().one()
-    expected = f"Complaint {row['code']} logged: first response due within {response:.1f} h, resolution within " \
-               f"{resolution:.1f} h."
+    expected = (
+        f"Complaint {row['code']} logged: first response due within {response:.1f} h, resolution within "
+        f"{resolution:.1f} h."
+    )
     assert expected in [s.value for s in at.success]
     assert count(db, Complaint) == before + 1
-    assert (row["account_id"], row["severity"], row["channel"], row["status"]) == (account_id, "high",
-                                                                                    "key_account_hotline", "open")
+    assert (row["account_id"], row["severity"], row["channel"], row["status"]) == (
+        account_id,
+        "high",
+        "key_account_hotline",
+        "open",
+    )
     assert row["description"] == TEXT and row["raised_by"] == person(db, "am.gz").id
     assert fields(at)["Description"].value == "" and fields(at)["Channel"].value is None
     assert count(db, AuditLog, AuditLog.action == "log_complaint", AuditLog.entity_id == str(row["id"])) == 1
@@ -215,6 +259,7 @@ def test_a_resubmitted_complaint_form_is_stored_once(db):
 
 def test_an_unreachable_database_keeps_the_input_and_the_next_submit_works(db, monkeypatch):
     """During an outage the form says so and keeps what was typed; once the database is back it saves."""
+
     def unreachable(_engine):
         raise OperationalError("BEGIN IMMEDIATE", {}, Exception("unable to open database file"))
 
@@ -249,9 +294,12 @@ def test_moving_a_complaint_records_the_step_and_shows_it(db):
     row = complaint_row(db, logged.id)
     assert row["status"] == "in_progress" and row["first_response_at"] is not None
     with db.connect() as conn:
-        actor, note = conn.execute(select(ComplaintEvent.actor_id, ComplaintEvent.note)
-                                   .where(ComplaintEvent.complaint_id == logged.id)
-                                   .order_by(ComplaintEvent.id.desc()).limit(1)).one()
+        actor, note = conn.execute(
+            select(ComplaintEvent.actor_id, ComplaintEvent.note)
+            .where(ComplaintEvent.complaint_id == logged.id)
+            .order_by(ComplaintEvent.id.desc())
+            .limit(1)
+        ).one()
     assert (actor, note) == (person(db, "am.gz").id, TEXT.strip())
     history = history_of(at)
     assert history["to_status"].tolist() == ["Open", "In progress"] and history["note"].iloc[-1] == TEXT.strip()
@@ -261,8 +309,9 @@ def test_closing_without_a_score_is_refused_and_keeps_the_note(db):
     """A resolved complaint cannot be closed without the follow-up score; the note typed stays."""
     logged = new_complaint(db)
     with write_session(db) as s:
-        change_complaint_status(session=s, user=person(db, "am.gz"), complaint_id=logged.id,
-                                expected_status="open", to_status="resolved")
+        change_complaint_status(
+            session=s, user=person(db, "am.gz"), complaint_id=logged.id, expected_status="open", to_status="resolved"
+        )
     at = open_page("complaints", "am.gz", complaint=logged.code)
     fields(at)["New status"].select("closed")
     fields(at)["Note"].input("customer happy")
@@ -274,8 +323,9 @@ def test_closing_without_a_score_is_refused_and_keeps_the_note(db):
     click(at, "Save the status")
     assert any(s.value.endswith("The follow-up score was recorded as a satisfaction survey.") for s in at.success)
     with db.connect() as conn:
-        survey = conn.execute(select(Survey.account_id, Survey.source, Survey.score).order_by(Survey.id.desc())
-                              .limit(1)).one()
+        survey = conn.execute(
+            select(Survey.account_id, Survey.source, Survey.score).order_by(Survey.id.desc()).limit(1)
+        ).one()
     assert tuple(survey) == (complaint_row(db, logged.id)["account_id"], "after_complaint", 88)
 
 
@@ -300,8 +350,9 @@ def test_a_second_submit_of_a_status_change_is_refused_as_stale(db):
     at = open_page("complaints", "lead.gd", complaint=logged.code)
     fields(at)["New status"].select("in_progress")
     with write_session(db) as s:  # the first click of a double click, or a colleague
-        change_complaint_status(session=s, user=person(db, "am.gz"), complaint_id=logged.id,
-                                expected_status="open", to_status="in_progress")
+        change_complaint_status(
+            session=s, user=person(db, "am.gz"), complaint_id=logged.id, expected_status="open", to_status="in_progress"
+        )
     click(at, "Save the status")
     assert STALE in [e.value for e in at.error]
     assert count(db, ComplaintEvent, ComplaintEvent.complaint_id == logged.id) == 2
@@ -324,14 +375,16 @@ def test_the_overdue_filter_counts_what_an_independent_computation_counts(db, de
     gd = int(units.loc[units["code"] == "GD", "id"].iloc[0])
     targets = demo_tables["complaint_targets"].set_index("severity")
     now = pd.Timestamp(dt.datetime.now(dt.UTC).replace(tzinfo=None, second=0, microsecond=0))
-    c = complaints[(complaints["province_id"] == gd) & complaints["status"].isin(["open", "in_progress",
-                                                                                    "resolved", "reopened"])]
+    c = complaints[
+        (complaints["province_id"] == gd) & complaints["status"].isin(["open", "in_progress", "resolved", "reopened"])
+    ]
     received = pd.to_datetime(c["received_at"])
     response_due = received + pd.to_timedelta(c["severity"].map(targets["response_hours"]), unit="h")
     resolution_due = received + pd.to_timedelta(c["severity"].map(targets["resolution_hours"]), unit="h")
     unresolved = c["resolved_at"].isna()
-    overdue = (unresolved & c["first_response_at"].isna() & (response_due < now)) | (unresolved &
-                                                                                     (resolution_due < now))
+    overdue = (unresolved & c["first_response_at"].isna() & (response_due < now)) | (
+        unresolved & (resolution_due < now)
+    )
     expected = set(c.loc[overdue, "code"])
     assert set(accounts["id"]) >= set(c["account_id"])
     at = open_page("complaints", "lead.gd", overdue="true")
@@ -352,8 +405,9 @@ def test_raising_an_order_from_a_complaint_and_a_second_request_is_refused(db):
     fields(at)["Product or service"].input("Cloud private line")
     click(at, "Raise the order")
     with db.connect() as conn:
-        order = conn.execute(select(Order.code, Order.status, Order.current_stage, Order.product)
-                             .where(Order.complaint_id == logged.id)).one()
+        order = conn.execute(
+            select(Order.code, Order.status, Order.current_stage, Order.product).where(Order.complaint_id == logged.id)
+        ).one()
     assert tuple(order)[1:] == ("open", "received", "Cloud private line")
     assert f"Order {order.code} raised; it starts in Received." in [s.value for s in at.success]
     assert not any(b.label == "Raise the order" for b in at.button)
@@ -365,7 +419,8 @@ def test_raising_an_order_from_a_complaint_and_a_second_request_is_refused(db):
         raise_order_from_complaint(session=s, user=person(db, "am.gz"), complaint_id=other.id, product="SD-WAN")
     click(at, "Raise the order")
     assert "An order has already been raised from this complaint, so no second one was raised." in [
-        e.value for e in at.error]
+        e.value for e in at.error
+    ]
     assert count(db, Order, Order.complaint_id == other.id) == 1
 
 
@@ -392,16 +447,23 @@ def desk_order(db, lead: str = "lead.gd") -> tuple[int, str, str]:
     """A fresh order in the lead's province, raised from a new complaint of am.gz's."""
     logged = new_complaint(db)
     with write_session(db) as s:
-        raised = raise_order_from_complaint(session=s, user=person(db, lead), complaint_id=logged.id,
-                                            product="MPLS VPN")
+        raised = raise_order_from_complaint(
+            session=s, user=person(db, lead), complaint_id=logged.id, product="MPLS VPN"
+        )
     return raised.id, raised.code, logged.code
 
 
 def intervals(db, order_id: int):
     with db.connect() as conn:
-        return conn.execute(select(OrderEvent.__table__).where(OrderEvent.order_id == order_id,
-                                                               OrderEvent.kind == "enter")
-                            .order_by(OrderEvent.id)).mappings().all()
+        return (
+            conn.execute(
+                select(OrderEvent.__table__)
+                .where(OrderEvent.order_id == order_id, OrderEvent.kind == "enter")
+                .order_by(OrderEvent.id)
+            )
+            .mappings()
+            .all()
+        )
 
 
 def test_a_team_lead_advances_an_order_and_the_interval_is_closed(db):
@@ -431,7 +493,9 @@ def test_closing_an_order_after_acceptance_takes_it_off_the_desk(db):
     assert fields(at)["Order to act on"].value is None and not at.warning
     with db.connect() as conn:
         assert tuple(conn.execute(select(Order.status, Order.current_stage).where(Order.id == order_id)).one()) == (
-            "closed", "closed")
+            "closed",
+            "closed",
+        )
 
 
 def test_the_desk_refuses_incomplete_actions_with_messages(db):
@@ -476,8 +540,9 @@ def test_a_double_submitted_advance_moves_one_stage(db):
     at = open_page("orders", "lead.gd", order=code)
     fields(at)["Action"].set_value("advance")
     with write_session(db) as s:
-        advance_order(session=s, user=person(db, "lead.gd"), order_id=order_id, expected_stage="received",
-                      expected_status="open")
+        advance_order(
+            session=s, user=person(db, "lead.gd"), order_id=order_id, expected_stage="received", expected_status="open"
+        )
     click(at, "Apply")
     assert STALE in [e.value for e in at.error]
     assert [i["stage"] for i in intervals(db, order_id)] == ["received", "needs_confirmed"]
@@ -493,8 +558,9 @@ def test_a_transfer_from_the_desk_records_the_chosen_unit(db):
     fields(at)["Transfer to"].select(province)
     click(at, "Apply")
     with db.connect() as conn:
-        unit = conn.scalar(select(OrderEvent.unit_id).where(OrderEvent.order_id == order_id,
-                                                            OrderEvent.kind == "transfer"))
+        unit = conn.scalar(
+            select(OrderEvent.unit_id).where(OrderEvent.order_id == order_id, OrderEvent.kind == "transfer")
+        )
     assert unit == province and f"Order {code} transferred." in [s.value for s in at.success]
 
 
@@ -506,8 +572,13 @@ def test_the_desk_lists_only_open_orders_of_the_leads_province(db, demo_tables):
     at = open_page("orders", "lead.gd")
     shown = set(at.dataframe[0].value["code"])
     with db.connect() as conn:
-        added = set(conn.scalars(select(Order.code).where(Order.id.not_in(set(orders["id"])),
-                                                          Order.status != "closed", Order.province_id == gd)))
+        added = set(
+            conn.scalars(
+                select(Order.code).where(
+                    Order.id.not_in(set(orders["id"])), Order.status != "closed", Order.province_id == gd
+                )
+            )
+        )
     assert shown == expected | added
 
 

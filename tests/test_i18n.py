@@ -25,8 +25,13 @@ def test_every_message_exists_in_both_languages_with_the_same_placeholders(key):
 
 @pytest.mark.parametrize(
     ("kind", "codes"),
-    [("role", domain.ROLES), ("category", domain.CATEGORIES), ("grade", domain.GRADES),
-     ("lifecycle", domain.LIFECYCLE_STAGES), ("industry", domain.INDUSTRIES)],
+    [
+        ("role", domain.ROLES),
+        ("category", domain.CATEGORIES),
+        ("grade", domain.GRADES),
+        ("lifecycle", domain.LIFECYCLE_STAGES),
+        ("industry", domain.INDUSTRIES),
+    ],
 )
 def test_every_domain_code_has_a_label_in_both_languages(kind, codes):
     """Codes shown to users are translated, never displayed raw."""

@@ -29,31 +29,72 @@ KEY_TARGETS = {"received": 5, "needs_confirmed": 30, "resource_check": 60, "prov
 def data(engine):
     ids = handmade.build(engine)
     with write_session(engine) as s:
-        s.add_all(StageTarget(service_grade="key", stage=stage, target_hours=hours, effective_from=dt.date(2024, 1, 1),
-                              set_at=dt.datetime(2024, 1, 1)) for stage, hours in KEY_TARGETS.items())
-        s.add(StageTarget(service_grade="key", stage="needs_confirmed", target_hours=1,
-                          effective_from=dt.date(2027, 1, 1), set_at=dt.datetime(2026, 1, 1)))  # not yet in force
+        s.add_all(
+            StageTarget(
+                service_grade="key",
+                stage=stage,
+                target_hours=hours,
+                effective_from=dt.date(2024, 1, 1),
+                set_at=dt.datetime(2024, 1, 1),
+            )
+            for stage, hours in KEY_TARGETS.items()
+        )
+        s.add(
+            StageTarget(
+                service_grade="key",
+                stage="needs_confirmed",
+                target_hours=1,
+                effective_from=dt.date(2027, 1, 1),
+                set_at=dt.datetime(2026, 1, 1),
+            )
+        )  # not yet in force
     with write_session(engine) as s:
         lead = user(ids, "lead_alpha")
-        complaint = log_complaint(session=s, user=lead, account_id=ids["a3"], channel="web_app",
-                                  category="fault_repair", severity="high", green_channel=False,
-                                  description="Line down", received_at=T0, idempotency_key="c", now=T0)
-        ids["order"] = raise_order_from_complaint(session=s, user=lead, complaint_id=complaint.id,
-                                                  product="SD-WAN", now=T0).id
+        complaint = log_complaint(
+            session=s,
+            user=lead,
+            account_id=ids["a3"],
+            channel="web_app",
+            category="fault_repair",
+            severity="high",
+            green_channel=False,
+            description="Line down",
+            received_at=T0,
+            idempotency_key="c",
+            now=T0,
+        )
+        ids["order"] = raise_order_from_complaint(
+            session=s, user=lead, complaint_id=complaint.id, product="SD-WAN", now=T0
+        ).id
     return ids
 
 
 def user(data, username: str) -> CurrentUser:
     roles = {"am_a": "staff", "am_b": "staff", "lead_alpha": "team_lead", "lead_a1": "team_lead", "exec": "executive"}
-    return CurrentUser(id=data[username], username=username, name=username, role=roles[username], org_level="",
-                       org_en="", org_zh="", scope=scope_of(username, data))
+    return CurrentUser(
+        id=data[username],
+        username=username,
+        name=username,
+        role=roles[username],
+        org_level="",
+        org_en="",
+        org_zh="",
+        scope=scope_of(username, data),
+    )
 
 
 def act(engine, data, command, hours: float, stage: str, status: str = "open", username="lead_alpha", **extra):
     """Run an order command `hours` after T0, expecting the order in `stage` / `status`."""
     with write_session(engine) as s:
-        return command(session=s, user=user(data, username), order_id=data["order"], expected_stage=stage,
-                       expected_status=status, now=T0 + dt.timedelta(hours=hours), **extra)
+        return command(
+            session=s,
+            user=user(data, username),
+            order_id=data["order"],
+            expected_stage=stage,
+            expected_status=status,
+            now=T0 + dt.timedelta(hours=hours),
+            **extra,
+        )
 
 
 def order_row(engine, data):
@@ -82,11 +123,22 @@ def test_advancing_closes_the_interval_and_opens_the_next_with_its_target(engine
     moved = act(engine, data, advance_order, 2, "received")
     received, needs = events(engine, data, "enter")
     assert (received["exited_at"], received["duration_seconds"], received["hold_seconds"]) == (
-        T0 + dt.timedelta(hours=2), 7200, 0)
+        T0 + dt.timedelta(hours=2),
+        7200,
+        0,
+    )
     assert (needs["stage"], needs["at"], needs["exited_at"], needs["target_seconds"]) == (
-        "needs_confirmed", T0 + dt.timedelta(hours=2), None, 30 * H)
+        "needs_confirmed",
+        T0 + dt.timedelta(hours=2),
+        None,
+        30 * H,
+    )
     assert (needs["actor_id"], needs["unit_id"], needs["province_id"], needs["city_id"]) == (
-        data["lead_alpha"], data["A2"], data["ALPHA"], data["A2"])
+        data["lead_alpha"],
+        data["A2"],
+        data["ALPHA"],
+        data["A2"],
+    )
     assert (moved.stage, moved.status, moved.event_id) == ("needs_confirmed", "open", needs["id"])
     assert order_row(engine, data)["current_stage"] == "needs_confirmed"
 
@@ -101,8 +153,11 @@ def test_time_on_hold_inside_a_stage_does_not_count(engine, data):
     received = events(engine, data, "enter")[0]
     assert (received["hold_seconds"], received["duration_seconds"]) == (3 * H, 2 * H)
     hold, resume = events(engine, data, "hold")[0], events(engine, data, "resume")[0]
-    assert (hold["at"], hold["stage"], hold["note"]) == (T0 + dt.timedelta(hours=1), "received",
-                                                         "waiting for the customer's site access")
+    assert (hold["at"], hold["stage"], hold["note"]) == (
+        T0 + dt.timedelta(hours=1),
+        "received",
+        "waiting for the customer's site access",
+    )
     assert (resume["at"], resume["stage"]) == (T0 + dt.timedelta(hours=4), "received")
 
 
@@ -133,8 +188,11 @@ def test_advancing_after_acceptance_closes_the_order(engine, data):
     for hours, stage in enumerate(stages, start=1):
         act(engine, data, advance_order, hours * 10, stage)
     order = order_row(engine, data)
-    assert (order["status"], order["current_stage"], order["closed_at"]) == ("closed", "closed",
-                                                                            T0 + dt.timedelta(hours=50))
+    assert (order["status"], order["current_stage"], order["closed_at"]) == (
+        "closed",
+        "closed",
+        T0 + dt.timedelta(hours=50),
+    )
     intervals = events(engine, data, "enter")
     assert [e["stage"] for e in intervals] == stages
     assert all(e["exited_at"] is not None for e in intervals)
@@ -201,15 +259,25 @@ def test_a_transfer_records_the_new_unit_which_then_handles_the_next_stage(engin
     """Transferred to the Alpha province office, the next stage is entered by that unit."""
     act(engine, data, transfer_order, 1, "received", to_unit_id=data["ALPHA"], note="needs provincial resources")
     transfer = events(engine, data, "transfer")[0]
-    assert (transfer["unit_id"], transfer["stage"], transfer["note"]) == (data["ALPHA"], "received",
-                                                                          "needs provincial resources")
+    assert (transfer["unit_id"], transfer["stage"], transfer["note"]) == (
+        data["ALPHA"],
+        "received",
+        "needs provincial resources",
+    )
     act(engine, data, advance_order, 2, "received")
     assert events(engine, data, "enter")[1]["unit_id"] == data["ALPHA"]
 
 
-@pytest.mark.parametrize(("unit", "code"), [(None, "form.error.required"), ("B1", "orders.error.unit_outside"),
-                                            ("BETA", "orders.error.unit_outside"), ("CN", "orders.error.unit_outside"),
-                                            ("A2", "orders.error.same_unit")])
+@pytest.mark.parametrize(
+    ("unit", "code"),
+    [
+        (None, "form.error.required"),
+        ("B1", "orders.error.unit_outside"),
+        ("BETA", "orders.error.unit_outside"),
+        ("CN", "orders.error.unit_outside"),
+        ("A2", "orders.error.same_unit"),
+    ],
+)
 def test_a_transfer_goes_to_another_unit_of_the_orders_province(engine, data, unit, code):
     """Beta's units and the national level are refused, and so is the unit already handling it."""
     with pytest.raises(ValidationError) as refused:
@@ -241,7 +309,7 @@ def test_urges_are_recorded_at_most_once_an_hour_per_stage(engine, data):
 
 def test_notes_are_stored_exactly_as_typed(engine, data):
     """Quotes, Chinese and HTML-looking notes come back unchanged."""
-    note = "客户要求 <b>周五</b> 前开通; it's \"urgent\""
+    note = '客户要求 <b>周五</b> 前开通; it\'s "urgent"'
     act(engine, data, urge_order, 1, "received", note=note)
     assert events(engine, data, "urge")[0]["note"] == note
 
@@ -262,11 +330,20 @@ def test_a_team_lead_cannot_act_on_an_order_outside_the_scope(engine, data):
     """The A1 city lead and a Beta lead are refused for an order in A2; nothing is written."""
     with pytest.raises(OutOfScope):
         act(engine, data, advance_order, 1, "received", username="lead_a1")
-    beta_lead = CurrentUser(id=data["lead_alpha"], username="beta", name="beta", role="team_lead", org_level="province",
-                            org_en="", org_zh="", scope=Scope("province", province_id=data["BETA"]))
+    beta_lead = CurrentUser(
+        id=data["lead_alpha"],
+        username="beta",
+        name="beta",
+        role="team_lead",
+        org_level="province",
+        org_en="",
+        org_zh="",
+        scope=Scope("province", province_id=data["BETA"]),
+    )
     with write_session(engine) as s, pytest.raises(OutOfScope):
-        urge_order(session=s, user=beta_lead, order_id=data["order"], expected_stage="received",
-                   expected_status="open", now=T0)
+        urge_order(
+            session=s, user=beta_lead, order_id=data["order"], expected_stage="received", expected_status="open", now=T0
+        )
     assert len(events(engine, data)) == 1 and count(engine, AuditLog, AuditLog.entity == "order") == 1
 
 
@@ -278,10 +355,19 @@ def test_every_order_action_is_audited(engine, data):
     act(engine, data, resume_order, 3, "received", "on_hold")
     act(engine, data, advance_order, 4, "received")
     with engine.connect() as conn:
-        rows = conn.execute(select(AuditLog.action, AuditLog.user_id, AuditLog.entity_id)
-                            .where(AuditLog.entity == "order").order_by(AuditLog.id)).all()
-    assert [r.action for r in rows] == ["raise_order", "urge_order", "transfer_order", "hold_order", "resume_order",
-                                        "advance_order"]
+        rows = conn.execute(
+            select(AuditLog.action, AuditLog.user_id, AuditLog.entity_id)
+            .where(AuditLog.entity == "order")
+            .order_by(AuditLog.id)
+        ).all()
+    assert [r.action for r in rows] == [
+        "raise_order",
+        "urge_order",
+        "transfer_order",
+        "hold_order",
+        "resume_order",
+        "advance_order",
+    ]
     assert {(r.user_id, r.entity_id) for r in rows} == {(data["lead_alpha"], str(data["order"]))}
 
 
@@ -303,11 +389,16 @@ def test_the_desk_shows_hold_free_time_in_the_current_stage(engine, data):
     row = frame.set_index("id").loc[data["order"]]
     assert total == 2  # this order and the hand-made o2 (open, no stage history)
     assert (row["current_stage"], row["status"], row["target_seconds"], row["hold_seconds"]) == (
-        "needs_confirmed", "on_hold", 30 * H, H)
+        "needs_confirmed",
+        "on_hold",
+        30 * H,
+        H,
+    )
     assert row["elapsed_seconds"] == 3 * H
     with engine.connect() as conn:
-        detail = reads.order_detail(conn, scope_of("lead_alpha", data), code=row["code"],
-                                    now=T0 + dt.timedelta(hours=8))
+        detail = reads.order_detail(
+            conn, scope_of("lead_alpha", data), code=row["code"], now=T0 + dt.timedelta(hours=8)
+        )
     assert detail["elapsed_seconds"] == 3 * H and detail["complaint_code"] is not None
 
 
@@ -343,9 +434,15 @@ def test_the_event_list_shows_intervals_and_points_in_time_order(engine, data):
     with engine.connect() as conn:
         frame = reads.order_event_list(conn, scope_of("lead_alpha", data), code=code)
     assert list(zip(frame["kind"], frame["stage"], strict=True)) == [
-        ("enter", "received"), ("urge", "received"), ("enter", "needs_confirmed")]
+        ("enter", "received"),
+        ("urge", "received"),
+        ("enter", "needs_confirmed"),
+    ]
     assert list(frame["duration_seconds"].astype("object").where(frame["duration_seconds"].notna(), None)) == [
-        2 * H, None, None]
+        2 * H,
+        None,
+        None,
+    ]
 
 
 # -- concurrency ----------------------------------------------------------------------------------
@@ -361,8 +458,7 @@ def _attempt(fn):
 def test_concurrent_advances_move_the_order_one_stage(engine, data):
     """Eight leads advance the same order at once: one succeeds, seven are stale; one new interval."""
     with ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(lambda _: _attempt(lambda: act(engine, data, advance_order, 1, "received")),
-                                 range(8)))
+        outcomes = list(pool.map(lambda _: _attempt(lambda: act(engine, data, advance_order, 1, "received")), range(8)))
     assert sorted(o for o in outcomes if isinstance(o, str)) == ["form.error.stale"] * 7
     assert [e["stage"] for e in events(engine, data, "enter")] == ["received", "needs_confirmed"]
     assert count(engine, AuditLog, AuditLog.action == "advance_order") == 1
@@ -370,6 +466,7 @@ def test_concurrent_advances_move_the_order_one_stage(engine, data):
 
 def test_concurrent_holds_and_urges_lose_nothing_and_duplicate_nothing(engine, data):
     """Four holds and four urges at once: exactly one hold (the rest stale) and one urge (the rest too soon)."""
+
     def hold():
         return act(engine, data, hold_order, 1, "received", note="x")
 

@@ -21,7 +21,7 @@ def data(engine):
 
 
 def test_on_time_rate_counts_intervals_that_ended_in_the_period(engine, data):
-    """o1's three stages ended in the period, two within target (the hold is excluded); open and earlier ones don't count."""
+    """o1's three stages ended in the period, two within target (hold excluded); open and earlier ones do not count."""
     with engine.connect() as conn:
         got = overview.on_time_rate(conn, NATIONAL, PERIOD)
     assert (got["ended"], got["on_time"]) == (3, 2)

@@ -29,9 +29,16 @@ def combos(engine, scope, day):
 
 def test_combinations_are_the_exact_category_sets_at_the_end_of_the_period(engine, data):
     """a1=I+H, a2=I, a3=G+S+H, a5=S, a6=all four; a7's high-value stretch ended in March."""
-    expected = {category_mask(s): 1 for s in (["important", "high_value"], ["important"],
-                                               ["group", "strategic", "high_value"], ["strategic"],
-                                               ["important", "high_value", "group", "strategic"])}
+    expected = {
+        category_mask(s): 1
+        for s in (
+            ["important", "high_value"],
+            ["important"],
+            ["group", "strategic", "high_value"],
+            ["strategic"],
+            ["important", "high_value", "group", "strategic"],
+        )
+    }
     assert combos(engine, NATIONAL, PERIOD.last_day) == expected
 
 
@@ -56,7 +63,8 @@ def test_team_lead_combinations_cover_only_their_province(engine, data):
     """The Alpha lead sees a1, a2 and a3 among the key accounts, not Beta's a5 and a6."""
     with engine.connect() as conn:
         summary = overview.summarise_categories(
-            overview.category_combinations(conn, scope_of("lead_alpha", data), PERIOD.last_day))
+            overview.category_combinations(conn, scope_of("lead_alpha", data), PERIOD.last_day)
+        )
     assert (summary["key_accounts"], summary["premium"]) == (3, 2)
 
 
@@ -82,8 +90,9 @@ def test_satisfaction_index_and_year_on_year_change_in_points(engine, data, user
 def test_satisfaction_without_surveys_is_none_not_zero(engine, data):
     """A scope with no surveys has no index, rather than an index of 0."""
     with engine.connect() as conn:
-        got = overview.satisfaction_year_on_year(conn, Scope("city", data["ALPHA"], data["A2"]),
-                                                 Period(dt.date(2020, 1, 1), dt.date(2020, 2, 1)))
+        got = overview.satisfaction_year_on_year(
+            conn, Scope("city", data["ALPHA"], data["A2"]), Period(dt.date(2020, 1, 1), dt.date(2020, 2, 1))
+        )
     assert got["index"] is None and got["change_points"] is None and got["surveys"] == 0
 
 

@@ -22,20 +22,38 @@ TODAY = dt.date(2026, 10, 31)
 def data(engine):
     ids = handmade.build(engine)
     with write_session(engine) as s:
-        s.add(RevisitCadence(service_grade="key", days=90, effective_from=dt.date(2024, 1, 1),
-                             set_at=dt.datetime(2024, 1, 1)))
+        s.add(
+            RevisitCadence(
+                service_grade="key", days=90, effective_from=dt.date(2024, 1, 1), set_at=dt.datetime(2024, 1, 1)
+            )
+        )
     return ids
 
 
 def user(data, username: str, role: str | None = None) -> CurrentUser:
     roles = {"am_a": "staff", "am_b": "staff", "am_c": "staff", "lead_alpha": "team_lead", "exec": "executive"}
-    return CurrentUser(id=data[username], username=username, name=username, role=role or roles[username],
-                       org_level="city", org_en="", org_zh="", scope=scope_of(username, data))
+    return CurrentUser(
+        id=data[username],
+        username=username,
+        name=username,
+        role=role or roles[username],
+        org_level="city",
+        org_en="",
+        org_zh="",
+        scope=scope_of(username, data),
+    )
 
 
 def log(engine, data, username="am_a", **overrides):
-    values = dict(account_id=data["a1"], visited_on=dt.date(2026, 10, 30), channel="phone", outcome="interested",
-                  score=88, idempotency_key="k-1", today=TODAY)
+    values = dict(
+        account_id=data["a1"],
+        visited_on=dt.date(2026, 10, 30),
+        channel="phone",
+        outcome="interested",
+        score=88,
+        idempotency_key="k-1",
+        today=TODAY,
+    )
     values.update(overrides)
     with write_session(engine) as s:
         return log_revisit(session=s, user=user(data, username), **values)
@@ -114,8 +132,16 @@ def test_bad_input_names_the_field_and_stores_nothing(engine, data, overrides, f
     assert count(engine, Revisit) == 0 and count(engine, AuditLog) == 0
 
 
-@pytest.mark.parametrize("text", ["O'Brien said \"hi\" 🙂", "需求：专线扩容 100M", "'); DROP TABLE revisits; --",
-                                  "<script>alert(1)</script>", "  line one\nline two  "])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'O\'Brien said "hi" 🙂',
+        "需求：专线扩容 100M",
+        "'); DROP TABLE revisits; --",
+        "<script>alert(1)</script>",
+        "  line one\nline two  ",
+    ],
+)
 def test_text_is_stored_exactly_as_typed(engine, data, text):
     """Quotes, emoji, Chinese, SQL-looking and HTML-looking text come back unchanged (outer spaces trimmed)."""
     log(engine, data, notes=text, needs=text)

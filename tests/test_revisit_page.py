@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lib.db import make_engine
-from lib.models import Account, Revisit, User
+from lib.models import Revisit, User
 from tests.test_app import signed_in
 
 pytestmark = pytest.mark.usefixtures("demo_app_env")
@@ -77,8 +77,9 @@ def test_an_account_of_another_manager_cannot_be_chosen(demo_tables):
 def test_the_work_queue_lists_only_the_managers_own_key_accounts(demo_tables):
     """Every account in am.gz's queue is one they manage."""
     users, accounts = demo_tables["users"], demo_tables["accounts"]
-    mine = set(accounts.loc[accounts["manager_id"] == int(users.loc[users["username"] == "am.gz", "id"].iloc[0]),
-                            "code"])
+    mine = set(
+        accounts.loc[accounts["manager_id"] == int(users.loc[users["username"] == "am.gz", "id"].iloc[0]), "code"]
+    )
     at = signed_in("am.gz", "work_queue")
     assert not at.exception
     shown = pd.concat([d.value for d in at.dataframe])

@@ -146,9 +146,7 @@ def test_derived_high_value_matches_trailing_three_month_average(demo):
     spend = demo["monthly_spend"].assign(month=lambda f: pd.to_datetime(f["month"]))
     spend = spend.sort_values(["account_id", "month"])
     spend["avg3"] = spend.groupby("account_id")["amount"].transform(lambda s: s.rolling(3).mean())
-    thresholds = demo["high_value_thresholds"].assign(
-        effective_from=lambda f: pd.to_datetime(f["effective_from"])
-    )
+    thresholds = demo["high_value_thresholds"].assign(effective_from=lambda f: pd.to_datetime(f["effective_from"]))
     spend = pd.merge_asof(
         spend.sort_values("month"),
         thresholds.sort_values("effective_from"),
@@ -299,9 +297,7 @@ def test_loaded_dates_and_times_compare_like_sqlalchemy_values(tiny, engine):
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(orders).where(orders.c.received_at == first)) == 1
         recent = conn.scalar(select(func.count()).select_from(surveys).where(surveys.c.surveyed_on >= since))
-        open_orders = conn.scalar(
-            select(func.count()).select_from(orders).where(orders.c.closed_at.is_(None))
-        )
+        open_orders = conn.scalar(select(func.count()).select_from(orders).where(orders.c.closed_at.is_(None)))
     assert recent == (pd.to_datetime(tiny["surveys"]["surveyed_on"]) >= pd.Timestamp(since)).sum()
     assert open_orders == tiny["orders"]["closed_at"].isna().sum()
 

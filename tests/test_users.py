@@ -22,16 +22,21 @@ def test_the_first_administrator_can_be_created_on_an_empty_database(engine):
     """create-admin migrates, adds the national node and default settings, and stores a bcrypt hash."""
     admin_cli.create_admin(engine, username="Root.Admin", name="Root", password=STRONG, bcrypt_rounds=4)
     with engine.connect() as conn:
-        user = conn.execute(select(User.username, User.role, User.password_hash, OrgUnit.level)
-                            .join(OrgUnit, OrgUnit.id == User.org_unit_id)).one()
+        user = conn.execute(
+            select(User.username, User.role, User.password_hash, OrgUnit.level).join(
+                OrgUnit, OrgUnit.id == User.org_unit_id
+            )
+        ).one()
         assert conn.scalar(select(HighValueThreshold.amount)) == 3000
         assert len(conn.execute(select(StageTarget.id)).all()) == 15
     assert (user.username, user.role, user.level) == ("root.admin", "admin", "national")
     assert bcrypt.checkpw(STRONG.encode(), user.password_hash.encode()) and STRONG not in user.password_hash
 
 
-@pytest.mark.parametrize(("username", "password", "field"), [
-    ("ok.name", "short", "password"), ("ok.name", " padded password ", "password"), ("Bad Name!", STRONG, "username")])
+@pytest.mark.parametrize(
+    ("username", "password", "field"),
+    [("ok.name", "short", "password"), ("ok.name", " padded password ", "password"), ("Bad Name!", STRONG, "username")],
+)
 def test_weak_passwords_and_bad_usernames_are_refused(engine, username, password, field):
     """At least 10 characters, no outer spaces, and a plain username."""
     with pytest.raises(ValidationError) as refused:
@@ -67,9 +72,19 @@ def test_five_wrong_passwords_in_the_app_lock_the_user_out(demo_app_env, demo_da
     engine = make_engine(demo_database)
     with write_session(engine) as s:
         national = s.scalar(select(OrgUnit.id).where(OrgUnit.level == "national"))
-        s.add(User(username="lock.me", name="Lock Me", email="", role="executive", org_unit_id=national,
-                   password_hash=bcrypt.hashpw(STRONG.encode(), bcrypt.gensalt(4)).decode(), active=True,
-                   failed_logins=0, created_at=dt.datetime(2026, 1, 1)))
+        s.add(
+            User(
+                username="lock.me",
+                name="Lock Me",
+                email="",
+                role="executive",
+                org_unit_id=national,
+                password_hash=bcrypt.hashpw(STRONG.encode(), bcrypt.gensalt(4)).decode(),
+                active=True,
+                failed_logins=0,
+                created_at=dt.datetime(2026, 1, 1),
+            )
+        )
 
     def attempt(password: str):
         at = new_app()

@@ -23,8 +23,9 @@ def kam_theme() -> alt.theme.ThemeConfig:
     }
 
 
-def count_bar_chart(df: pd.DataFrame, *, label: str, value: str, title: str, label_title: str,
-                    value_title: str) -> alt.Chart:
+def count_bar_chart(
+    df: pd.DataFrame, *, label: str, value: str, title: str, label_title: str, value_title: str
+) -> alt.Chart:
     """Horizontal bars of `value` per `label`, largest first, with tooltips."""
     return (
         alt.Chart(df, title=title)
@@ -32,8 +33,10 @@ def count_bar_chart(df: pd.DataFrame, *, label: str, value: str, title: str, lab
         .encode(
             x=alt.X(f"{value}:Q", title=None),
             y=alt.Y(f"{label}:N", title=None, sort="-x"),
-            tooltip=[alt.Tooltip(f"{label}:N", title=label_title),
-                     alt.Tooltip(f"{value}:Q", title=value_title, format=",")],
+            tooltip=[
+                alt.Tooltip(f"{label}:N", title=label_title),
+                alt.Tooltip(f"{value}:Q", title=value_title, format=","),
+            ],
         )
         .properties(height=alt.Step(28))
     )

@@ -67,8 +67,9 @@ def account_in_scope(session: Session, user: CurrentUser, account_id: Optional[i
     return found
 
 
-def clean_text(value: Optional[str], field: str, errors: dict[str, str], *, required: bool = False,
-               limit: int = MAX_TEXT) -> str:
+def clean_text(
+    value: Optional[str], field: str, errors: dict[str, str], *, required: bool = False, limit: int = MAX_TEXT
+) -> str:
     """Text exactly as typed (only surrounding whitespace trimmed), with its rules checked."""
     text = (value or "").strip()
     if required and not text:
@@ -82,5 +83,13 @@ def clean_text(value: Optional[str], field: str, errors: dict[str, str], *, requ
 
 def audit(session: Session, user: CurrentUser | int, action: str, entity: str, entity_id: Any, **detail: Any) -> None:
     """Record a write: who (a user or a user id), when, what."""
-    session.add(AuditLog(at=utcnow(), user_id=user if isinstance(user, int) else user.id, action=action, entity=entity, entity_id=str(entity_id),
-                         detail=json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True)))
+    session.add(
+        AuditLog(
+            at=utcnow(),
+            user_id=user if isinstance(user, int) else user.id,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            detail=json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True),
+        )
+    )

@@ -82,10 +82,20 @@ def allowed_moves(status: str) -> tuple[str, ...]:
     return TRANSITIONS.get(status, ())
 
 
-def log_complaint(*, session: Session, user: CurrentUser, account_id: Optional[int], channel: Optional[str],
-                  category: Optional[str], severity: Optional[str], green_channel: bool, description: Optional[str],
-                  received_at: Optional[dt.datetime] = None, idempotency_key: str,
-                  now: Optional[dt.datetime] = None) -> ComplaintLogged:
+def log_complaint(
+    *,
+    session: Session,
+    user: CurrentUser,
+    account_id: Optional[int],
+    channel: Optional[str],
+    category: Optional[str],
+    severity: Optional[str],
+    green_channel: bool,
+    description: Optional[str],
+    received_at: Optional[dt.datetime] = None,
+    idempotency_key: str,
+    now: Optional[dt.datetime] = None,
+) -> ComplaintLogged:
     """Store one complaint (status open) with its opening event; a resubmitted form returns the stored one."""
     require_writer(user)
     existing = _already_logged(session, idempotency_key)
@@ -114,33 +124,70 @@ def log_complaint(*, session: Session, user: CurrentUser, account_id: Optional[i
         errors["account"] = "form.error.required"
     if errors:
         raise ValidationError(errors)
-    complaint = Complaint(code=_provisional_code(), account_id=account.id, province_id=account.province_id,
-                          city_id=account.city_id, channel=channel, category=category, severity=severity,
-                          green_channel=bool(green_channel), description=text, status="open",
-                          received_at=received_at, reopened_count=0, raised_by=user.id,
-                          idempotency_key=idempotency_key)
+    complaint = Complaint(
+        code=_provisional_code(),
+        account_id=account.id,
+        province_id=account.province_id,
+        city_id=account.city_id,
+        channel=channel,
+        category=category,
+        severity=severity,
+        green_channel=bool(green_channel),
+        description=text,
+        status="open",
+        received_at=received_at,
+        reopened_count=0,
+        raised_by=user.id,
+        idempotency_key=idempotency_key,
+    )
     try:
         with session.begin_nested():
             session.add(complaint)
             session.flush()
             complaint.code = f"CP{complaint.id:08d}"
-            session.add(ComplaintEvent(complaint_id=complaint.id, from_status=None, to_status="open",
-                                       at=received_at, actor_id=user.id, note=""))
+            session.add(
+                ComplaintEvent(
+                    complaint_id=complaint.id,
+                    from_status=None,
+                    to_status="open",
+                    at=received_at,
+                    actor_id=user.id,
+                    note="",
+                )
+            )
             session.flush()
     except IntegrityError:  # the same form stored concurrently by another request
         stored = _already_logged(session, idempotency_key)
         if stored is None:
             raise
         return stored
-    audit(session, user, "log_complaint", "complaint", complaint.id, account_id=account.id, code=complaint.code,
-          channel=channel, category=category, severity=severity, green_channel=bool(green_channel))
+    audit(
+        session,
+        user,
+        "log_complaint",
+        "complaint",
+        complaint.id,
+        account_id=account.id,
+        code=complaint.code,
+        channel=channel,
+        category=category,
+        severity=severity,
+        green_channel=bool(green_channel),
+    )
     return ComplaintLogged(id=complaint.id, code=complaint.code, created=True)
 
 
-def change_complaint_status(*, session: Session, user: CurrentUser, complaint_id: Optional[int],
-                            expected_status: str, to_status: Optional[str], note: str = "",
-                            followup_score: Optional[float] = None,
-                            now: Optional[dt.datetime] = None) -> ComplaintMoved:
+def change_complaint_status(
+    *,
+    session: Session,
+    user: CurrentUser,
+    complaint_id: Optional[int],
+    expected_status: str,
+    to_status: Optional[str],
+    note: str = "",
+    followup_score: Optional[float] = None,
+    now: Optional[dt.datetime] = None,
+) -> ComplaintMoved:
     """Move a complaint one step, recording who and when; refuses if its status is no longer `expected_status`."""
     require_writer(user)
     complaint = _locked_complaint(session, user, complaint_id)
@@ -173,25 +220,51 @@ def change_complaint_status(*, session: Session, user: CurrentUser, complaint_id
     elif to_status == "closed":
         complaint.closed_at = now
         complaint.followup_score = float(followup_score)
-        survey = Survey(account_id=complaint.account_id, province_id=complaint.province_id,
-                        city_id=complaint.city_id, surveyed_on=now.date(), source="after_complaint",
-                        score=float(followup_score), comment=text)
+        survey = Survey(
+            account_id=complaint.account_id,
+            province_id=complaint.province_id,
+            city_id=complaint.city_id,
+            surveyed_on=now.date(),
+            source="after_complaint",
+            score=float(followup_score),
+            comment=text,
+        )
         session.add(survey)
         session.flush()
         survey_id = survey.id
     complaint.status = to_status
-    session.add(ComplaintEvent(complaint_id=complaint.id, from_status=from_status, to_status=to_status, at=now,
-                               actor_id=user.id, note=text))
+    session.add(
+        ComplaintEvent(
+            complaint_id=complaint.id, from_status=from_status, to_status=to_status, at=now, actor_id=user.id, note=text
+        )
+    )
     session.flush()
-    audit(session, user, "change_complaint_status", "complaint", complaint.id, code=complaint.code,
-          from_status=from_status, to_status=to_status, followup_score=followup_score, survey_id=survey_id)
-    return ComplaintMoved(id=complaint.id, code=complaint.code, from_status=from_status, to_status=to_status,
-                          survey_id=survey_id)
+    audit(
+        session,
+        user,
+        "change_complaint_status",
+        "complaint",
+        complaint.id,
+        code=complaint.code,
+        from_status=from_status,
+        to_status=to_status,
+        followup_score=followup_score,
+        survey_id=survey_id,
+    )
+    return ComplaintMoved(
+        id=complaint.id, code=complaint.code, from_status=from_status, to_status=to_status, survey_id=survey_id
+    )
 
 
-def raise_order_from_complaint(*, session: Session, user: CurrentUser, complaint_id: Optional[int],
-                               product: Optional[str], idempotency_key: Optional[str] = None,
-                               now: Optional[dt.datetime] = None) -> OrderRaised:
+def raise_order_from_complaint(
+    *,
+    session: Session,
+    user: CurrentUser,
+    complaint_id: Optional[int],
+    product: Optional[str],
+    idempotency_key: Optional[str] = None,
+    now: Optional[dt.datetime] = None,
+) -> OrderRaised:
     """Open a demand order for the complaint's account, in stage "received" with its first stage interval.
 
     A complaint spawns at most one order: orders have no idempotency column, so the complaint is the key,
@@ -211,21 +284,55 @@ def raise_order_from_complaint(*, session: Session, user: CurrentUser, complaint
         raise ValidationError(errors)
     account = account_in_scope(session, user, complaint.account_id)
     now = now or utcnow()
-    order = Order(code=_provisional_code(), account_id=account.id, province_id=account.province_id,
-                  city_id=account.city_id, raised_by_unit_id=account.city_id, service_grade=account.service_grade,
-                  product=name, received_at=now, closed_at=None, current_stage=STAGES[0], status="open",
-                  complaint_id=complaint.id)
+    order = Order(
+        code=_provisional_code(),
+        account_id=account.id,
+        province_id=account.province_id,
+        city_id=account.city_id,
+        raised_by_unit_id=account.city_id,
+        service_grade=account.service_grade,
+        product=name,
+        received_at=now,
+        closed_at=None,
+        current_stage=STAGES[0],
+        status="open",
+        complaint_id=complaint.id,
+    )
     session.add(order)
     session.flush()
     order.code = f"WO{order.id:08d}"
-    session.add(OrderEvent(order_id=order.id, kind="enter", stage=STAGES[0], at=now, exited_at=None,
-                           hold_seconds=0, duration_seconds=None,
-                           target_seconds=stage_target_seconds(session, order.service_grade, STAGES[0], now.date()),
-                           unit_id=order.raised_by_unit_id, actor_id=user.id, province_id=order.province_id,
-                           city_id=order.city_id, service_grade=order.service_grade, note=""))
+    session.add(
+        OrderEvent(
+            order_id=order.id,
+            kind="enter",
+            stage=STAGES[0],
+            at=now,
+            exited_at=None,
+            hold_seconds=0,
+            duration_seconds=None,
+            target_seconds=stage_target_seconds(session, order.service_grade, STAGES[0], now.date()),
+            unit_id=order.raised_by_unit_id,
+            actor_id=user.id,
+            province_id=order.province_id,
+            city_id=order.city_id,
+            service_grade=order.service_grade,
+            note="",
+        )
+    )
     session.flush()
-    audit(session, user, "raise_order", "order", order.id, code=order.code, complaint_id=complaint.id,
-          complaint_code=complaint.code, account_id=account.id, product=name, idempotency_key=idempotency_key)
+    audit(
+        session,
+        user,
+        "raise_order",
+        "order",
+        order.id,
+        code=order.code,
+        complaint_id=complaint.id,
+        complaint_code=complaint.code,
+        account_id=account.id,
+        product=name,
+        idempotency_key=idempotency_key,
+    )
     return OrderRaised(id=order.id, code=order.code, complaint_id=complaint.id)
 
 

@@ -40,8 +40,16 @@ class OrderMoved:
     event_id: Optional[int]  # the event recorded (the new interval when advancing; None when closing)
 
 
-def advance_order(*, session: Session, user: CurrentUser, order_id: Optional[int], expected_stage: str,
-                  expected_status: str, note: str = "", now: Optional[dt.datetime] = None) -> OrderMoved:
+def advance_order(
+    *,
+    session: Session,
+    user: CurrentUser,
+    order_id: Optional[int],
+    expected_stage: str,
+    expected_status: str,
+    note: str = "",
+    now: Optional[dt.datetime] = None,
+) -> OrderMoved:
     """End the current stage interval and enter the next stage; after acceptance the order is closed."""
     order, now = _checked(session, user, order_id, expected_stage, expected_status, now)
     if order.status == "on_hold":
@@ -55,8 +63,15 @@ def advance_order(*, session: Session, user: CurrentUser, order_id: Optional[int
     event_id = None
     if position + 1 < len(STAGES):
         stage = STAGES[position + 1]
-        entered = _event(order, user, "enter", now, unit_id=_current_unit(session, order), stage=stage,
-                         target_seconds=stage_target_seconds(session, order.service_grade, stage, now.date()))
+        entered = _event(
+            order,
+            user,
+            "enter",
+            now,
+            unit_id=_current_unit(session, order),
+            stage=stage,
+            target_seconds=stage_target_seconds(session, order.service_grade, stage, now.date()),
+        )
         session.add(entered)
         order.current_stage = stage
         session.flush()
@@ -64,14 +79,31 @@ def advance_order(*, session: Session, user: CurrentUser, order_id: Optional[int
     else:
         order.current_stage, order.status, order.closed_at = CLOSED_STAGE, "closed", now
     session.flush()
-    audit(session, user, "advance_order", "order", order.id, code=order.code, from_stage=expected_stage,
-          to_stage=order.current_stage, duration_seconds=interval.duration_seconds,
-          hold_seconds=interval.hold_seconds)
+    audit(
+        session,
+        user,
+        "advance_order",
+        "order",
+        order.id,
+        code=order.code,
+        from_stage=expected_stage,
+        to_stage=order.current_stage,
+        duration_seconds=interval.duration_seconds,
+        hold_seconds=interval.hold_seconds,
+    )
     return OrderMoved(order.id, order.code, "advance", order.current_stage, order.status, event_id)
 
 
-def hold_order(*, session: Session, user: CurrentUser, order_id: Optional[int], expected_stage: str,
-               expected_status: str, note: str = "", now: Optional[dt.datetime] = None) -> OrderMoved:
+def hold_order(
+    *,
+    session: Session,
+    user: CurrentUser,
+    order_id: Optional[int],
+    expected_stage: str,
+    expected_status: str,
+    note: str = "",
+    now: Optional[dt.datetime] = None,
+) -> OrderMoved:
     """Stop the stage clock: status on_hold and a 'hold' event; the reason is required."""
     order, now = _checked(session, user, order_id, expected_stage, expected_status, now)
     if order.status != "open":
@@ -80,8 +112,16 @@ def hold_order(*, session: Session, user: CurrentUser, order_id: Optional[int], 
     return _point(session, user, order, "hold", now, text, status="on_hold")
 
 
-def resume_order(*, session: Session, user: CurrentUser, order_id: Optional[int], expected_stage: str,
-                 expected_status: str, note: str = "", now: Optional[dt.datetime] = None) -> OrderMoved:
+def resume_order(
+    *,
+    session: Session,
+    user: CurrentUser,
+    order_id: Optional[int],
+    expected_stage: str,
+    expected_status: str,
+    note: str = "",
+    now: Optional[dt.datetime] = None,
+) -> OrderMoved:
     """Restart the stage clock: the time since the hold is added to the open interval's hold_seconds."""
     order, now = _checked(session, user, order_id, expected_stage, expected_status, now)
     if order.status != "on_hold":
@@ -99,9 +139,17 @@ def resume_order(*, session: Session, user: CurrentUser, order_id: Optional[int]
     return _point(session, user, order, "resume", now, text, status="open", held_seconds=held)
 
 
-def transfer_order(*, session: Session, user: CurrentUser, order_id: Optional[int], expected_stage: str,
-                   expected_status: str, to_unit_id: Optional[int], note: str = "",
-                   now: Optional[dt.datetime] = None) -> OrderMoved:
+def transfer_order(
+    *,
+    session: Session,
+    user: CurrentUser,
+    order_id: Optional[int],
+    expected_stage: str,
+    expected_status: str,
+    to_unit_id: Optional[int],
+    note: str = "",
+    now: Optional[dt.datetime] = None,
+) -> OrderMoved:
     """Hand the order to another unit of its province (the province itself or one of its cities)."""
     order, now = _checked(session, user, order_id, expected_stage, expected_status, now)
     errors: dict[str, str] = {}
@@ -118,8 +166,16 @@ def transfer_order(*, session: Session, user: CurrentUser, order_id: Optional[in
     return _point(session, user, order, "transfer", now, text, unit_id=unit.id)
 
 
-def urge_order(*, session: Session, user: CurrentUser, order_id: Optional[int], expected_stage: str,
-               expected_status: str, note: str = "", now: Optional[dt.datetime] = None) -> OrderMoved:
+def urge_order(
+    *,
+    session: Session,
+    user: CurrentUser,
+    order_id: Optional[int],
+    expected_stage: str,
+    expected_status: str,
+    note: str = "",
+    now: Optional[dt.datetime] = None,
+) -> OrderMoved:
     """Chase the unit handling the current stage; at most one urge per stage per hour."""
     order, now = _checked(session, user, order_id, expected_stage, expected_status, now)
     text = _note(note)
@@ -138,8 +194,14 @@ def urge_order(*, session: Session, user: CurrentUser, order_id: Optional[int], 
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def _checked(session: Session, user: CurrentUser, order_id: Optional[int], expected_stage: str,
-             expected_status: str, now: Optional[dt.datetime]) -> tuple[Order, dt.datetime]:
+def _checked(
+    session: Session,
+    user: CurrentUser,
+    order_id: Optional[int],
+    expected_stage: str,
+    expected_status: str,
+    now: Optional[dt.datetime],
+) -> tuple[Order, dt.datetime]:
     """The order, locked, after the role, scope and optimistic checks every action shares."""
     if user.role not in ORDER_ROLES:
         raise CommandError("form.error.role")
@@ -171,8 +233,12 @@ def _note(note: Optional[str], *, required: bool = False) -> str:
 def _open_interval(session: Session, order: Order) -> OrderEvent:
     interval = session.scalar(
         select(OrderEvent)
-        .where(OrderEvent.order_id == order.id, OrderEvent.kind == "enter", OrderEvent.stage == order.current_stage,
-               OrderEvent.exited_at.is_(None))
+        .where(
+            OrderEvent.order_id == order.id,
+            OrderEvent.kind == "enter",
+            OrderEvent.stage == order.current_stage,
+            OrderEvent.exited_at.is_(None),
+        )
         .order_by(OrderEvent.at.desc(), OrderEvent.id.desc())
         .limit(1)
     )
@@ -192,24 +258,65 @@ def _current_unit(session: Session, order: Order) -> int:
     return unit if unit is not None else order.raised_by_unit_id
 
 
-def _event(order: Order, user: CurrentUser, kind: str, at: dt.datetime, *, unit_id: int, stage: Optional[str] = None,
-           note: str = "", target_seconds: Optional[int] = None) -> OrderEvent:
-    return OrderEvent(order_id=order.id, kind=kind, stage=stage or order.current_stage, at=at, exited_at=None,
-                      hold_seconds=0, duration_seconds=None, target_seconds=target_seconds, unit_id=unit_id,
-                      actor_id=user.id, province_id=order.province_id, city_id=order.city_id,
-                      service_grade=order.service_grade, note=note)
+def _event(
+    order: Order,
+    user: CurrentUser,
+    kind: str,
+    at: dt.datetime,
+    *,
+    unit_id: int,
+    stage: Optional[str] = None,
+    note: str = "",
+    target_seconds: Optional[int] = None,
+) -> OrderEvent:
+    return OrderEvent(
+        order_id=order.id,
+        kind=kind,
+        stage=stage or order.current_stage,
+        at=at,
+        exited_at=None,
+        hold_seconds=0,
+        duration_seconds=None,
+        target_seconds=target_seconds,
+        unit_id=unit_id,
+        actor_id=user.id,
+        province_id=order.province_id,
+        city_id=order.city_id,
+        service_grade=order.service_grade,
+        note=note,
+    )
 
 
-def _point(session: Session, user: CurrentUser, order: Order, kind: str, now: dt.datetime, note: str, *,
-           status: Optional[str] = None, unit_id: Optional[int] = None, **detail) -> OrderMoved:
+def _point(
+    session: Session,
+    user: CurrentUser,
+    order: Order,
+    kind: str,
+    now: dt.datetime,
+    note: str,
+    *,
+    status: Optional[str] = None,
+    unit_id: Optional[int] = None,
+    **detail,
+) -> OrderMoved:
     """Record a point event in the current stage (and the new status, if any), with its audit row."""
     event = _event(order, user, kind, now, unit_id=unit_id or _current_unit(session, order), note=note)
     session.add(event)
     if status is not None:
         order.status = status
     session.flush()
-    audit(session, user, f"{kind}_order", "order", order.id, code=order.code, stage=order.current_stage,
-          unit_id=event.unit_id, event_id=event.id, **detail)
+    audit(
+        session,
+        user,
+        f"{kind}_order",
+        "order",
+        order.id,
+        code=order.code,
+        stage=order.current_stage,
+        unit_id=event.unit_id,
+        event_id=event.id,
+        **detail,
+    )
     return OrderMoved(order.id, order.code, kind, order.current_stage, order.status, event.id)
 
 

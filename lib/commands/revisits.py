@@ -37,10 +37,22 @@ def cadence_days(session: Session, grade: str, on: dt.date) -> int:
     return int(days or DEFAULT_REVISIT_CADENCE_DAYS.get(grade, 90))
 
 
-def log_revisit(*, session: Session, user: CurrentUser, account_id: Optional[int], visited_on: Optional[dt.date],
-                channel: Optional[str], outcome: Optional[str], score: Optional[float] = None, needs: str = "",
-                products: str = "", notes: str = "", next_due: Optional[dt.date] = None,
-                idempotency_key: str, today: Optional[dt.date] = None) -> RevisitLogged:
+def log_revisit(
+    *,
+    session: Session,
+    user: CurrentUser,
+    account_id: Optional[int],
+    visited_on: Optional[dt.date],
+    channel: Optional[str],
+    outcome: Optional[str],
+    score: Optional[float] = None,
+    needs: str = "",
+    products: str = "",
+    notes: str = "",
+    next_due: Optional[dt.date] = None,
+    idempotency_key: str,
+    today: Optional[dt.date] = None,
+) -> RevisitLogged:
     """Store one revisit; a resubmission with the same idempotency key returns the stored one."""
     require_writer(user)
     existing = _already_stored(session, idempotency_key)
@@ -60,8 +72,10 @@ def log_revisit(*, session: Session, user: CurrentUser, account_id: Optional[int
         errors["outcome"] = "form.error.required"
     if score is not None and not 0 <= score <= 100:
         errors["score"] = "form.error.score_range"
-    texts = {field: clean_text(value, field, errors) for field, value in
-             (("needs", needs), ("products", products), ("notes", notes))}
+    texts = {
+        field: clean_text(value, field, errors)
+        for field, value in (("needs", needs), ("products", products), ("notes", notes))
+    }
     if not idempotency_key:
         errors["form"] = "form.error.invalid"
     account = account_in_scope(session, user, account_id) if account_id is not None else None
@@ -72,10 +86,21 @@ def log_revisit(*, session: Session, user: CurrentUser, account_id: Optional[int
     if errors:
         raise ValidationError(errors)
     due = next_due or visited_on + dt.timedelta(days=cadence_days(session, account.service_grade, visited_on))
-    revisit = Revisit(account_id=account.id, province_id=account.province_id, city_id=account.city_id,
-                      manager_id=account.manager_id, visited_on=visited_on, channel=channel, score=score,
-                      outcome=outcome, next_due=due, created_by=user.id, created_at=utcnow(),
-                      idempotency_key=idempotency_key, **texts)
+    revisit = Revisit(
+        account_id=account.id,
+        province_id=account.province_id,
+        city_id=account.city_id,
+        manager_id=account.manager_id,
+        visited_on=visited_on,
+        channel=channel,
+        score=score,
+        outcome=outcome,
+        next_due=due,
+        created_by=user.id,
+        created_at=utcnow(),
+        idempotency_key=idempotency_key,
+        **texts,
+    )
     try:
         with session.begin_nested():
             session.add(revisit)
@@ -85,8 +110,18 @@ def log_revisit(*, session: Session, user: CurrentUser, account_id: Optional[int
             raise
         return stored
     follow_up = needs_follow_up(score, outcome)
-    audit(session, user, "log_revisit", "revisit", revisit.id, account_id=account.id, visited_on=visited_on,
-          outcome=outcome, score=score, follow_up=follow_up)
+    audit(
+        session,
+        user,
+        "log_revisit",
+        "revisit",
+        revisit.id,
+        account_id=account.id,
+        visited_on=visited_on,
+        outcome=outcome,
+        score=score,
+        follow_up=follow_up,
+    )
     return RevisitLogged(id=revisit.id, created=True, follow_up=follow_up, next_due=due)
 
 
@@ -100,5 +135,6 @@ def _already_stored(session: Session, key: str) -> Optional[RevisitLogged]:
     found = session.scalar(select(Revisit).where(Revisit.idempotency_key == key))
     if found is None:
         return None
-    return RevisitLogged(id=found.id, created=False, follow_up=needs_follow_up(found.score, found.outcome),
-                         next_due=found.next_due)
+    return RevisitLogged(
+        id=found.id, created=False, follow_up=needs_follow_up(found.score, found.outcome), next_due=found.next_due
+    )

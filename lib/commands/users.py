@@ -37,8 +37,18 @@ def hash_password(password: str, rounds: int = 12) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()
 
 
-def create_user(*, session: Session, actor: Optional[CurrentUser], username: str, name: str, role: str,
-                org_unit_id: Optional[int], password: str, email: str = "", bcrypt_rounds: int = 12) -> int:
+def create_user(
+    *,
+    session: Session,
+    actor: Optional[CurrentUser],
+    username: str,
+    name: str,
+    role: str,
+    org_unit_id: Optional[int],
+    password: str,
+    email: str = "",
+    bcrypt_rounds: int = 12,
+) -> int:
     """Create a user; `actor` is the admin doing it (None only for the first-administrator command)."""
     if actor is not None and actor.role != "admin":
         raise CommandError("form.error.role")
@@ -58,12 +68,22 @@ def create_user(*, session: Session, actor: Optional[CurrentUser], username: str
         errors["password"] = problem
     if errors:
         raise ValidationError(errors)
-    user = User(username=username, name=name.strip(), email=(email or "").strip(), role=role, org_unit_id=org_unit_id,
-                password_hash=hash_password(password, bcrypt_rounds), active=True, failed_logins=0,
-                created_at=utcnow())
+    user = User(
+        username=username,
+        name=name.strip(),
+        email=(email or "").strip(),
+        role=role,
+        org_unit_id=org_unit_id,
+        password_hash=hash_password(password, bcrypt_rounds),
+        active=True,
+        failed_logins=0,
+        created_at=utcnow(),
+    )
     session.add(user)
     session.flush()
-    audit(session, actor or user.id, "create_user", "user", user.id, username=username, role=role, org_unit_id=org_unit_id)
+    audit(
+        session, actor or user.id, "create_user", "user", user.id, username=username, role=role, org_unit_id=org_unit_id
+    )
     return user.id
 
 

@@ -17,12 +17,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     # the form
     "complaints.log_caption": {
         "en": "Record a complaint of an account in {scope}. It starts open; its response and resolution targets "
-              "follow from its severity. Times are UTC.",
+        "follow from its severity. Times are UTC.",
         "zh": "登记{scope}范围内客户的投诉。投诉登记后为待处理状态，响应与解决时限由严重程度决定。时间为 UTC。",
     },
     "complaints.search": {"en": "Find an account (name or code)", "zh": "查找客户（名称或编码）"},
-    "complaints.no_accounts": {"en": "No account in your scope matches this search.",
-                               "zh": "您的范围内没有匹配该搜索的客户。"},
+    "complaints.no_accounts": {
+        "en": "No account in your scope matches this search.",
+        "zh": "您的范围内没有匹配该搜索的客户。",
+    },
     "complaints.account": {"en": "Account", "zh": "客户"},
     "complaints.channel": {"en": "Channel", "zh": "投诉渠道"},
     "complaints.category": {"en": "Category", "zh": "投诉类别"},
@@ -46,7 +48,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # the workbench
     "complaints.caption": {
         "en": "Complaints of {scope} still to act on, most urgent first: unresolved before resolved, green channel "
-              "first, then the nearest resolution deadline. Times are UTC.",
+        "first, then the nearest resolution deadline. Times are UTC.",
         "zh": "{scope}范围内待处理的投诉，按紧急程度排序：未解决在前，绿色通道优先，其次按解决时限先后。时间为 UTC。",
     },
     "complaints.filter_status": {"en": "Status", "zh": "状态"},
@@ -55,13 +57,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "complaints.filter_overdue": {"en": "Overdue only", "zh": "仅看超时"},
     "complaints.count": {"en": "{n} complaints match.", "zh": "共 {n} 条投诉。"},
     "complaints.truncated": {"en": "Showing the {shown} most urgent.", "zh": "仅显示最紧急的 {shown} 条。"},
-    "complaints.empty": {"en": "No complaint in your scope matches these filters.",
-                         "zh": "您的范围内没有符合筛选条件的投诉。"},
+    "complaints.empty": {
+        "en": "No complaint in your scope matches these filters.",
+        "zh": "您的范围内没有符合筛选条件的投诉。",
+    },
     "complaints.pick": {"en": "Complaint to work on", "zh": "选择要处理的投诉"},
-    "complaints.pick_none": {"en": "Choose a complaint to see its history and move it",
-                             "zh": "选择一条投诉以查看处理记录并推进"},
-    "complaints.not_found": {"en": "Complaint {code} does not exist or is not in your scope.",
-                             "zh": "投诉 {code} 不存在或不在您的范围内。"},
+    "complaints.pick_none": {
+        "en": "Choose a complaint to see its history and move it",
+        "zh": "选择一条投诉以查看处理记录并推进",
+    },
+    "complaints.not_found": {
+        "en": "Complaint {code} does not exist or is not in your scope.",
+        "zh": "投诉 {code} 不存在或不在您的范围内。",
+    },
     "complaints.status": {"en": "Status", "zh": "状态"},
     "complaints.response": {"en": "First response", "zh": "首次响应"},
     "complaints.resolution": {"en": "Resolution", "zh": "解决"},
@@ -87,15 +95,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "关闭时必填，同时记为一条“投诉后回访”满意度记录。",
     },
     "complaints.move_submit": {"en": "Save the status", "zh": "保存状态"},
-    "complaints.moved": {"en": "Complaint {code} moved from {before} to {after}.",
-                         "zh": "投诉 {code} 已由{before}变为{after}。"},
-    "complaints.survey_saved": {"en": "The follow-up score was recorded as a satisfaction survey.",
-                                "zh": "回访评分已记为一条满意度记录。"},
+    "complaints.moved": {
+        "en": "Complaint {code} moved from {before} to {after}.",
+        "zh": "投诉 {code} 已由{before}变为{after}。",
+    },
+    "complaints.survey_saved": {
+        "en": "The follow-up score was recorded as a satisfaction survey.",
+        "zh": "回访评分已记为一条满意度记录。",
+    },
     "complaints.raise_title": {"en": "Raise an order from this complaint", "zh": "由该投诉生成工单"},
     "complaints.product": {"en": "Product or service", "zh": "产品或业务"},
     "complaints.raise_submit": {"en": "Raise the order", "zh": "生成工单"},
-    "complaints.raised": {"en": "Order {code} raised; it starts in Received.",
-                          "zh": "工单 {code} 已生成，当前环节：受理。"},
+    "complaints.raised": {
+        "en": "Order {code} raised; it starts in Received.",
+        "zh": "工单 {code} 已生成，当前环节：受理。",
+    },
     "complaints.open_orders": {"en": "Open the order desk", "zh": "打开工单调度"},
     # columns
     "complaints.col.code": {"en": "Complaint", "zh": "投诉编号"},

@@ -3,17 +3,40 @@ shows a metric uses the same text as its help tooltip. Keys: metric.<name> (the 
 and metric.<name>.def (its definition in words)."""
 
 METRICS = (
-    "key_accounts", "category_size", "exclusive_intersection", "premium", "high_value", "potential", "potential_conversion",
-    "revenue_share", "orders_opened", "orders_closed", "stage_throughput", "time_in_stage", "wip", "aging",
-    "on_time_rate", "at_risk", "complaint_response", "complaint_resolution", "reopen_rate", "satisfaction_index",
-    "yoy_change", "csat", "nps", "low_score_follow_up", "revisit_compliance", "manager_coverage", "value_score",
+    "key_accounts",
+    "category_size",
+    "exclusive_intersection",
+    "premium",
+    "high_value",
+    "potential",
+    "potential_conversion",
+    "revenue_share",
+    "orders_opened",
+    "orders_closed",
+    "stage_throughput",
+    "time_in_stage",
+    "wip",
+    "aging",
+    "on_time_rate",
+    "at_risk",
+    "complaint_response",
+    "complaint_resolution",
+    "reopen_rate",
+    "satisfaction_index",
+    "yoy_change",
+    "csat",
+    "nps",
+    "low_score_follow_up",
+    "revisit_compliance",
+    "manager_coverage",
+    "value_score",
 )
 
 MESSAGES: dict[str, dict[str, str]] = {
     "metric.key_accounts": {"en": "Key accounts", "zh": "大客户数"},
     "metric.key_accounts.def": {
         "en": "Accounts in at least one of the four categories (important, high-value, group, strategic) at the end "
-              "of the period; the 15 exclusive intersections add up to it.",
+        "of the period; the 15 exclusive intersections add up to it.",
         "zh": "期末至少属于四类（重要、高值、集团、战略）之一的客户数；15 个独占交集之和即为该数。",
     },
     "metric.category_size": {"en": "Category size", "zh": "类别规模"},
@@ -24,7 +47,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metric.exclusive_intersection": {"en": "Exclusive intersection", "zh": "独占交集"},
     "metric.exclusive_intersection.def": {
         "en": "Accounts whose set of categories is exactly that combination; the 15 intersections add up to the "
-              "number of key accounts.",
+        "number of key accounts.",
         "zh": "所属类别恰好为该组合的客户数；15 个交集之和等于大客户总数。",
     },
     "metric.premium": {"en": "Premium accounts", "zh": "特级大客户"},
@@ -35,19 +58,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metric.high_value": {"en": "High-value", "zh": "高值客户"},
     "metric.high_value.def": {
         "en": "Average monthly spend over the trailing 3 months at or above the threshold in force on that date "
-              "(default ¥3,000).",
+        "(default ¥3,000).",
         "zh": "近三个月月均消费不低于当日生效的门槛（默认 3,000 元）。",
     },
     "metric.potential": {"en": "Potential key accounts", "zh": "潜在大客户"},
     "metric.potential.def": {
         "en": "Accounts in no category whose trailing 3-month average spend is at least 70 % of the high-value "
-              "threshold.",
+        "threshold.",
         "zh": "不属于任何类别、但近三个月月均消费达到高值门槛 70% 的客户。",
     },
     "metric.potential_conversion": {"en": "Potential conversion", "zh": "潜在客户转化率"},
     "metric.potential_conversion.def": {
         "en": "Potential accounts at the start of the period that became key accounts during it, over the potential "
-              "accounts at the start.",
+        "accounts at the start.",
         "zh": "期初的潜在大客户中在期间内成为大客户的数量 / 期初潜在大客户数。",
     },
     "metric.revenue_share": {"en": "Key-account revenue share", "zh": "大客户收入占比"},
@@ -67,7 +90,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metric.time_in_stage": {"en": "Time in stage", "zh": "环节时长"},
     "metric.time_in_stage.def": {
         "en": "Exit minus entry of a stage interval, minus the time on hold inside it; reported as median and P90 "
-              "(the value 90 % of intervals do not exceed), never as a mean alone.",
+        "(the value 90 % of intervals do not exceed), never as a mean alone.",
         "zh": "环节退出时间减进入时间，再扣除其间挂起时长；以中位数和 P90（90% 的环节不超过的值）呈现，不单独使用平均值。",
     },
     "metric.wip": {"en": "Work in progress", "zh": "在途量"},
@@ -83,7 +106,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metric.on_time_rate": {"en": "On-time rate", "zh": "及时率"},
     "metric.on_time_rate.def": {
         "en": "Stage intervals that ended within their target / stage intervals that ended, in the period. Open "
-              "intervals already past their target are counted separately as \"overdue now\".",
+        'intervals already past their target are counted separately as "overdue now".',
         "zh": "期间内按时完成的环节数 / 期间内完成的环节数。已超时仍未完成的环节另计为“当前超时”。",
     },
     "metric.at_risk": {"en": "Orders at risk", "zh": "临近超时工单"},
@@ -141,7 +164,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metric.value_score": {"en": "Customer value score", "zh": "客户价值评分"},
     "metric.value_score.def": {
         "en": "A weighted score of revenue, growth, breadth of products, strategic weight and satisfaction, with its "
-              "weights shown beside it.",
+        "weights shown beside it.",
         "zh": "由收入、增长、产品广度、战略权重与满意度加权得到的评分，权重随评分一并展示。",
     },
 }

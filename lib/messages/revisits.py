@@ -3,13 +3,15 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "revisit.caption": {
         "en": "Record a revisit of one of your accounts. A score below 60 or a churn risk puts the account on the "
-              "follow-up list.",
+        "follow-up list.",
         "zh": "登记您负责客户的回访。评分低于 60 分或存在流失风险时，该客户将进入跟进清单。",
     },
     "revisit.account": {"en": "Account", "zh": "客户"},
     "revisit.search": {"en": "Find an account (name or code)", "zh": "查找客户（名称或编码）"},
-    "revisit.no_accounts": {"en": "No account in your scope matches this search.",
-                            "zh": "您的范围内没有匹配该搜索的客户。"},
+    "revisit.no_accounts": {
+        "en": "No account in your scope matches this search.",
+        "zh": "您的范围内没有匹配该搜索的客户。",
+    },
     "revisit.visited_on": {"en": "Date of the revisit", "zh": "回访日期"},
     "revisit.channel": {"en": "Channel", "zh": "回访方式"},
     "revisit.score": {"en": "Satisfaction score (0–100, optional)", "zh": "满意度评分（0–100，可选）"},

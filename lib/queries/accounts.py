@@ -20,8 +20,21 @@ ACCOUNTS = Account.__table__
 SPEND = MonthlySpend.__table__
 USERS = User.__table__
 
-ACCOUNT_COLUMNS = ["id", "code", "name", "industry", "province_en", "province_zh", "city_en", "city_zh",
-                   "manager", "category_mask", "service_grade", "lifecycle_stage", "avg_spend_3m"]
+ACCOUNT_COLUMNS = [
+    "id",
+    "code",
+    "name",
+    "industry",
+    "province_en",
+    "province_zh",
+    "city_en",
+    "city_zh",
+    "manager",
+    "category_mask",
+    "service_grade",
+    "lifecycle_stage",
+    "avg_spend_3m",
+]
 
 
 def category_count(mask_column):
@@ -41,8 +54,16 @@ def key_account_filter(*, categories: tuple[str, ...] = (), premium_only: bool =
 
 
 @reads("accounts", "monthly_spend", "users")
-def key_accounts(conn: Connection, scope: Scope, as_of: dt.date, *, categories: tuple[str, ...] = (),
-                 premium_only: bool = False, search: str = "", limit: Optional[int] = None) -> pd.DataFrame:
+def key_accounts(
+    conn: Connection,
+    scope: Scope,
+    as_of: dt.date,
+    *,
+    categories: tuple[str, ...] = (),
+    premium_only: bool = False,
+    search: str = "",
+    limit: Optional[int] = None,
+) -> pd.DataFrame:
     """Current key accounts in scope with their categories and trailing 3-month average spend."""
     province, city = aliased(OrgUnit.__table__), aliased(OrgUnit.__table__)
     first_month = add_months(as_of, -2)  # the month of as_of and the two before, as for high-value
@@ -54,18 +75,28 @@ def key_accounts(conn: Connection, scope: Scope, as_of: dt.date, *, categories: 
     )
     stmt = (
         select(
-            ACCOUNTS.c.id, ACCOUNTS.c.code, ACCOUNTS.c.name, ACCOUNTS.c.industry,
-            province.c.name_en.label("province_en"), province.c.name_zh.label("province_zh"),
-            city.c.name_en.label("city_en"), city.c.name_zh.label("city_zh"),
-            USERS.c.name.label("manager"), ACCOUNTS.c.category_mask, ACCOUNTS.c.service_grade,
-            ACCOUNTS.c.lifecycle_stage, func.coalesce(spend.c.avg_spend_3m, 0).label("avg_spend_3m"),
+            ACCOUNTS.c.id,
+            ACCOUNTS.c.code,
+            ACCOUNTS.c.name,
+            ACCOUNTS.c.industry,
+            province.c.name_en.label("province_en"),
+            province.c.name_zh.label("province_zh"),
+            city.c.name_en.label("city_en"),
+            city.c.name_zh.label("city_zh"),
+            USERS.c.name.label("manager"),
+            ACCOUNTS.c.category_mask,
+            ACCOUNTS.c.service_grade,
+            ACCOUNTS.c.lifecycle_stage,
+            func.coalesce(spend.c.avg_spend_3m, 0).label("avg_spend_3m"),
         )
         .join(province, province.c.id == ACCOUNTS.c.province_id)
         .join(city, city.c.id == ACCOUNTS.c.city_id)
         .outerjoin(USERS, USERS.c.id == ACCOUNTS.c.manager_id)
         .outerjoin(spend, spend.c.account_id == ACCOUNTS.c.id)
-        .where(scope_condition(scope, ACCOUNTS),
-               key_account_filter(categories=categories, premium_only=premium_only, search=search))
+        .where(
+            scope_condition(scope, ACCOUNTS),
+            key_account_filter(categories=categories, premium_only=premium_only, search=search),
+        )
         .order_by(ACCOUNTS.c.name, ACCOUNTS.c.id)
         .limit(limit)
     )
@@ -74,19 +105,31 @@ def key_accounts(conn: Connection, scope: Scope, as_of: dt.date, *, categories: 
 
 
 @reads("accounts")
-def count_key_accounts(conn: Connection, scope: Scope, *, categories: tuple[str, ...] = (),
-                       premium_only: bool = False, search: str = "") -> int:
-    stmt = select(func.count()).select_from(ACCOUNTS).where(
-        scope_condition(scope, ACCOUNTS),
-        key_account_filter(categories=categories, premium_only=premium_only, search=search),
+def count_key_accounts(
+    conn: Connection, scope: Scope, *, categories: tuple[str, ...] = (), premium_only: bool = False, search: str = ""
+) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(ACCOUNTS)
+        .where(
+            scope_condition(scope, ACCOUNTS),
+            key_account_filter(categories=categories, premium_only=premium_only, search=search),
+        )
     )
     return int(conn.scalar(stmt) or 0)
 
 
 @reads("accounts", "monthly_spend", "users")
-def key_account_page(conn: Connection, scope: Scope, as_of: dt.date, *, categories: tuple[str, ...] = (),
-                     premium_only: bool = False, search: str = "", limit: Optional[int] = None
-                     ) -> tuple[pd.DataFrame, int]:
+def key_account_page(
+    conn: Connection,
+    scope: Scope,
+    as_of: dt.date,
+    *,
+    categories: tuple[str, ...] = (),
+    premium_only: bool = False,
+    search: str = "",
+    limit: Optional[int] = None,
+) -> tuple[pd.DataFrame, int]:
     """Up to `limit` key accounts matching the filters, and how many match in all."""
     filters = {"categories": categories, "premium_only": premium_only, "search": search}
     return key_accounts(conn, scope, as_of, limit=limit, **filters), count_key_accounts(conn, scope, **filters)

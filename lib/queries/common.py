@@ -20,10 +20,13 @@ def org_units(conn: Connection, scope: Scope) -> pd.DataFrame:
 
     Not limited by scope: every user may see the names of the regions.
     """
-    stmt = select(ORG.c.id, ORG.c.code, ORG.c.level, ORG.c.parent_id, ORG.c.province_id, ORG.c.name_en,
-                  ORG.c.name_zh).order_by(ORG.c.id)
-    return pd.DataFrame(conn.execute(stmt).mappings().all(),
-                        columns=["id", "code", "level", "parent_id", "province_id", "name_en", "name_zh"])
+    stmt = select(
+        ORG.c.id, ORG.c.code, ORG.c.level, ORG.c.parent_id, ORG.c.province_id, ORG.c.name_en, ORG.c.name_zh
+    ).order_by(ORG.c.id)
+    return pd.DataFrame(
+        conn.execute(stmt).mappings().all(),
+        columns=["id", "code", "level", "parent_id", "province_id", "name_en", "name_zh"],
+    )
 
 
 @reads("surveys", "complaints")

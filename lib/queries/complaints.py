@@ -69,8 +69,11 @@ def _target_hours(which: str) -> ColumnElement:
         .scalar_subquery()
     )
     position = 0 if which == "response" else 1
-    default = case({s: float(h[position]) for s, h in DEFAULT_COMPLAINT_TARGET_HOURS.items()},
-                   value=COMPLAINTS.c.severity, else_=None)
+    default = case(
+        {s: float(h[position]) for s, h in DEFAULT_COMPLAINT_TARGET_HOURS.items()},
+        value=COMPLAINTS.c.severity,
+        else_=None,
+    )
     return func.coalesce(in_force, default)
 
 
@@ -104,24 +107,49 @@ def _overdue(conn: Connection, now: dt.datetime) -> ColumnElement[bool]:
     )
 
 
-WORKBENCH_COLUMNS = ["id", "code", "account_code", "account_name", "channel", "category", "severity",
-                     "green_channel", "status", "received_at", "first_response_at", "resolved_at", "reopened_count",
-                     "response_hours", "response_left_seconds", "response_late", "resolution_hours",
-                     "resolution_left_seconds", "resolution_late", "overdue", "orders"]
+WORKBENCH_COLUMNS = [
+    "id",
+    "code",
+    "account_code",
+    "account_name",
+    "channel",
+    "category",
+    "severity",
+    "green_channel",
+    "status",
+    "received_at",
+    "first_response_at",
+    "resolved_at",
+    "reopened_count",
+    "response_hours",
+    "response_left_seconds",
+    "response_late",
+    "resolution_hours",
+    "resolution_left_seconds",
+    "resolution_late",
+    "overdue",
+    "orders",
+]
 
 
 @reads("complaints", "accounts", "complaint_targets", "orders")
-def workbench(conn: Connection, scope: Scope, *, now: dt.datetime, statuses: tuple[str, ...] = WORKBENCH_STATUSES,
-              severities: tuple[str, ...] = (), overdue_only: bool = False,
-              limit: int = LIST_LIMIT) -> tuple[pd.DataFrame, int]:
+def workbench(
+    conn: Connection,
+    scope: Scope,
+    *,
+    now: dt.datetime,
+    statuses: tuple[str, ...] = WORKBENCH_STATUSES,
+    severities: tuple[str, ...] = (),
+    overdue_only: bool = False,
+    limit: int = LIST_LIMIT,
+) -> tuple[pd.DataFrame, int]:
     """Complaints in scope with the given statuses (and severities), most urgent first, and their total.
 
     Urgency: unresolved before resolved, green channel first, then the earliest resolution deadline.
     `orders` counts the orders raised from each complaint.
     """
     overdue = _overdue(conn, now)
-    spawned = (select(func.count()).select_from(ORDERS).where(ORDERS.c.complaint_id == COMPLAINTS.c.id)
-               .scalar_subquery())
+    spawned = select(func.count()).select_from(ORDERS).where(ORDERS.c.complaint_id == COMPLAINTS.c.id).scalar_subquery()
     conditions = [scope_condition(scope, COMPLAINTS), COMPLAINTS.c.status.in_(statuses or WORKBENCH_STATUSES)]
     if severities:
         conditions.append(COMPLAINTS.c.severity.in_(severities))
@@ -130,15 +158,33 @@ def workbench(conn: Connection, scope: Scope, *, now: dt.datetime, statuses: tup
     clock = _clock_columns(conn, now)
     deadline = epoch_seconds(conn, COMPLAINTS.c.received_at) + _target_hours("resolution") * HOUR
     stmt = (
-        select(COMPLAINTS.c.id, COMPLAINTS.c.code, ACCOUNTS.c.code.label("account_code"),
-               ACCOUNTS.c.name.label("account_name"), COMPLAINTS.c.channel, COMPLAINTS.c.category,
-               COMPLAINTS.c.severity, COMPLAINTS.c.green_channel, COMPLAINTS.c.status, COMPLAINTS.c.received_at,
-               COMPLAINTS.c.first_response_at, COMPLAINTS.c.resolved_at, COMPLAINTS.c.reopened_count,
-               *clock, overdue.label("overdue"), spawned.label("orders"), func.count().over().label("total"))
+        select(
+            COMPLAINTS.c.id,
+            COMPLAINTS.c.code,
+            ACCOUNTS.c.code.label("account_code"),
+            ACCOUNTS.c.name.label("account_name"),
+            COMPLAINTS.c.channel,
+            COMPLAINTS.c.category,
+            COMPLAINTS.c.severity,
+            COMPLAINTS.c.green_channel,
+            COMPLAINTS.c.status,
+            COMPLAINTS.c.received_at,
+            COMPLAINTS.c.first_response_at,
+            COMPLAINTS.c.resolved_at,
+            COMPLAINTS.c.reopened_count,
+            *clock,
+            overdue.label("overdue"),
+            spawned.label("orders"),
+            func.count().over().label("total"),
+        )
         .join(ACCOUNTS, ACCOUNTS.c.id == COMPLAINTS.c.account_id)
         .where(*conditions)
-        .order_by(case((COMPLAINTS.c.resolved_at.is_(None), 0), else_=1), COMPLAINTS.c.green_channel.desc(),
-                  deadline, COMPLAINTS.c.id)
+        .order_by(
+            case((COMPLAINTS.c.resolved_at.is_(None), 0), else_=1),
+            COMPLAINTS.c.green_channel.desc(),
+            deadline,
+            COMPLAINTS.c.id,
+        )
         .limit(limit)
     )
     rows = conn.execute(stmt).all()
@@ -148,10 +194,21 @@ def workbench(conn: Connection, scope: Scope, *, now: dt.datetime, statuses: tup
 
 
 def _typed_complaints(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.astype({"id": "int64", "green_channel": "bool", "overdue": "bool", "orders": "int64",
-                          "reopened_count": "int64", "response_hours": "float64", "resolution_hours": "float64",
-                          "response_left_seconds": "Float64", "resolution_left_seconds": "Float64",
-                          "response_late": "boolean", "resolution_late": "boolean"})
+    frame = frame.astype(
+        {
+            "id": "int64",
+            "green_channel": "bool",
+            "overdue": "bool",
+            "orders": "int64",
+            "reopened_count": "int64",
+            "response_hours": "float64",
+            "resolution_hours": "float64",
+            "response_left_seconds": "Float64",
+            "resolution_left_seconds": "Float64",
+            "response_late": "boolean",
+            "resolution_late": "boolean",
+        }
+    )
     for column in ("received_at", "first_response_at", "resolved_at"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
@@ -163,16 +220,30 @@ DETAIL_COLUMNS = [*WORKBENCH_COLUMNS, "description", "closed_at", "followup_scor
 @reads("complaints", "accounts", "complaint_targets", "orders", "users")
 def complaint_detail(conn: Connection, scope: Scope, *, code: str, now: dt.datetime) -> Optional[dict[str, Any]]:
     """One complaint with its targets and clocks; None when it does not exist or lies outside the scope."""
-    spawned = (select(func.count()).select_from(ORDERS).where(ORDERS.c.complaint_id == COMPLAINTS.c.id)
-               .scalar_subquery())
+    spawned = select(func.count()).select_from(ORDERS).where(ORDERS.c.complaint_id == COMPLAINTS.c.id).scalar_subquery()
     stmt = (
-        select(COMPLAINTS.c.id, COMPLAINTS.c.code, ACCOUNTS.c.code.label("account_code"),
-               ACCOUNTS.c.name.label("account_name"), COMPLAINTS.c.channel, COMPLAINTS.c.category,
-               COMPLAINTS.c.severity, COMPLAINTS.c.green_channel, COMPLAINTS.c.status, COMPLAINTS.c.received_at,
-               COMPLAINTS.c.first_response_at, COMPLAINTS.c.resolved_at, COMPLAINTS.c.reopened_count,
-               *_clock_columns(conn, now), _overdue(conn, now).label("overdue"), spawned.label("orders"),
-               COMPLAINTS.c.description, COMPLAINTS.c.closed_at, COMPLAINTS.c.followup_score,
-               USERS.c.name.label("raised_by"))
+        select(
+            COMPLAINTS.c.id,
+            COMPLAINTS.c.code,
+            ACCOUNTS.c.code.label("account_code"),
+            ACCOUNTS.c.name.label("account_name"),
+            COMPLAINTS.c.channel,
+            COMPLAINTS.c.category,
+            COMPLAINTS.c.severity,
+            COMPLAINTS.c.green_channel,
+            COMPLAINTS.c.status,
+            COMPLAINTS.c.received_at,
+            COMPLAINTS.c.first_response_at,
+            COMPLAINTS.c.resolved_at,
+            COMPLAINTS.c.reopened_count,
+            *_clock_columns(conn, now),
+            _overdue(conn, now).label("overdue"),
+            spawned.label("orders"),
+            COMPLAINTS.c.description,
+            COMPLAINTS.c.closed_at,
+            COMPLAINTS.c.followup_score,
+            USERS.c.name.label("raised_by"),
+        )
         .join(ACCOUNTS, ACCOUNTS.c.id == COMPLAINTS.c.account_id)
         .outerjoin(USERS, USERS.c.id == COMPLAINTS.c.raised_by)
         .where(COMPLAINTS.c.code == code, scope_condition(scope, COMPLAINTS))
@@ -193,8 +264,13 @@ def _missing(value: Any) -> bool:
 def complaint_status_history(conn: Connection, scope: Scope, *, code: str, limit: int = 200) -> pd.DataFrame:
     """The status changes of one complaint in time order: at, from_status, to_status, actor, note."""
     stmt = (
-        select(COMPLAINT_EVENTS.c.at, COMPLAINT_EVENTS.c.from_status, COMPLAINT_EVENTS.c.to_status,
-               USERS.c.name.label("actor"), COMPLAINT_EVENTS.c.note)
+        select(
+            COMPLAINT_EVENTS.c.at,
+            COMPLAINT_EVENTS.c.from_status,
+            COMPLAINT_EVENTS.c.to_status,
+            USERS.c.name.label("actor"),
+            COMPLAINT_EVENTS.c.note,
+        )
         .join(COMPLAINTS, COMPLAINTS.c.id == COMPLAINT_EVENTS.c.complaint_id)
         .outerjoin(USERS, USERS.c.id == COMPLAINT_EVENTS.c.actor_id)
         .where(COMPLAINTS.c.code == code, scope_condition(scope, COMPLAINTS))
@@ -216,29 +292,52 @@ def complaint_orders(conn: Connection, scope: Scope, *, code: str) -> pd.DataFra
         .order_by(ORDERS.c.received_at, ORDERS.c.id)
         .limit(20)
     )
-    return pd.DataFrame(conn.execute(stmt).all(), columns=["code", "product", "received_at", "current_stage",
-                                                           "status"])
+    return pd.DataFrame(conn.execute(stmt).all(), columns=["code", "product", "received_at", "current_stage", "status"])
 
 
 @reads("complaint_targets")
 def complaint_targets_in_force(conn: Connection, scope: Scope, *, day: dt.date) -> pd.DataFrame:
     """Response and resolution hours per severity in force on `day` (defaults where no row is set)."""
-    ranked = select(
-        TARGETS.c.severity, TARGETS.c.response_hours, TARGETS.c.resolution_hours,
-        func.row_number().over(partition_by=TARGETS.c.severity,
-                               order_by=(TARGETS.c.effective_from.desc(), TARGETS.c.id.desc())).label("rank"),
-    ).where(TARGETS.c.effective_from <= day).subquery()
-    stored = {row.severity: (float(row.response_hours), float(row.resolution_hours))
-              for row in conn.execute(select(ranked).where(ranked.c.rank == 1))}
+    ranked = (
+        select(
+            TARGETS.c.severity,
+            TARGETS.c.response_hours,
+            TARGETS.c.resolution_hours,
+            func.row_number()
+            .over(partition_by=TARGETS.c.severity, order_by=(TARGETS.c.effective_from.desc(), TARGETS.c.id.desc()))
+            .label("rank"),
+        )
+        .where(TARGETS.c.effective_from <= day)
+        .subquery()
+    )
+    stored = {
+        row.severity: (float(row.response_hours), float(row.resolution_hours))
+        for row in conn.execute(select(ranked).where(ranked.c.rank == 1))
+    }
     rows = [(s, *stored.get(s, tuple(float(h) for h in hours))) for s, hours in DEFAULT_COMPLAINT_TARGET_HOURS.items()]
     return pd.DataFrame(rows, columns=["severity", "response_hours", "resolution_hours"])
 
 
 # -- the order desk ----------------------------------------------------------------------------------
 
-DESK_COLUMNS = ["id", "code", "account_code", "account_name", "product", "service_grade", "status", "current_stage",
-                "received_at", "entered_at", "target_seconds", "hold_seconds", "elapsed_seconds", "complaint_code",
-                "province_id", "raised_by_unit_id"]
+DESK_COLUMNS = [
+    "id",
+    "code",
+    "account_code",
+    "account_name",
+    "product",
+    "service_grade",
+    "status",
+    "current_stage",
+    "received_at",
+    "entered_at",
+    "target_seconds",
+    "hold_seconds",
+    "elapsed_seconds",
+    "complaint_code",
+    "province_id",
+    "raised_by_unit_id",
+]
 
 
 def _desk_select(conn: Connection, scope: Scope, now: dt.datetime):
@@ -255,18 +354,42 @@ def _desk_select(conn: Connection, scope: Scope, now: dt.datetime):
         .scalar_subquery()
     )
     on_hold_now = case((ORDERS.c.status == "on_hold", now_s - epoch_seconds(conn, last_hold)), else_=0)
-    elapsed = now_s - epoch_seconds(conn, interval.c.at) - func.coalesce(interval.c.hold_seconds, 0) \
+    elapsed = (
+        now_s
+        - epoch_seconds(conn, interval.c.at)
+        - func.coalesce(interval.c.hold_seconds, 0)
         - func.coalesce(on_hold_now, 0)
+    )
     complaint = aliased(COMPLAINTS)
     return (
-        select(ORDERS.c.id, ORDERS.c.code, ACCOUNTS.c.code.label("account_code"),
-               ACCOUNTS.c.name.label("account_name"), ORDERS.c.product, ORDERS.c.service_grade, ORDERS.c.status,
-               ORDERS.c.current_stage, ORDERS.c.received_at, interval.c.at.label("entered_at"),
-               interval.c.target_seconds, interval.c.hold_seconds, elapsed.label("elapsed_seconds"),
-               complaint.c.code.label("complaint_code"), ORDERS.c.province_id, ORDERS.c.raised_by_unit_id)
+        select(
+            ORDERS.c.id,
+            ORDERS.c.code,
+            ACCOUNTS.c.code.label("account_code"),
+            ACCOUNTS.c.name.label("account_name"),
+            ORDERS.c.product,
+            ORDERS.c.service_grade,
+            ORDERS.c.status,
+            ORDERS.c.current_stage,
+            ORDERS.c.received_at,
+            interval.c.at.label("entered_at"),
+            interval.c.target_seconds,
+            interval.c.hold_seconds,
+            elapsed.label("elapsed_seconds"),
+            complaint.c.code.label("complaint_code"),
+            ORDERS.c.province_id,
+            ORDERS.c.raised_by_unit_id,
+        )
         .join(ACCOUNTS, ACCOUNTS.c.id == ORDERS.c.account_id)
-        .outerjoin(interval, and_(interval.c.order_id == ORDERS.c.id, interval.c.kind == "enter",
-                                  interval.c.stage == ORDERS.c.current_stage, interval.c.exited_at.is_(None)))
+        .outerjoin(
+            interval,
+            and_(
+                interval.c.order_id == ORDERS.c.id,
+                interval.c.kind == "enter",
+                interval.c.stage == ORDERS.c.current_stage,
+                interval.c.exited_at.is_(None),
+            ),
+        )
         .outerjoin(complaint, complaint.c.id == ORDERS.c.complaint_id)
         .where(ORDERS.c.status != "closed", scope_condition(scope, ORDERS)),
         elapsed - interval.c.target_seconds,
@@ -274,16 +397,32 @@ def _desk_select(conn: Connection, scope: Scope, now: dt.datetime):
 
 
 def _typed_orders(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.astype({"id": "int64", "target_seconds": "Int64", "hold_seconds": "Int64",
-                          "elapsed_seconds": "Int64", "province_id": "int64", "raised_by_unit_id": "int64"})
+    frame = frame.astype(
+        {
+            "id": "int64",
+            "target_seconds": "Int64",
+            "hold_seconds": "Int64",
+            "elapsed_seconds": "Int64",
+            "province_id": "int64",
+            "raised_by_unit_id": "int64",
+        }
+    )
     for column in ("received_at", "entered_at"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
 
 
 @reads("orders", "order_events", "accounts", "complaints")
-def order_desk(conn: Connection, scope: Scope, *, now: dt.datetime, stage: Optional[str] = None,
-               status: Optional[str] = None, search: str = "", limit: int = LIST_LIMIT) -> tuple[pd.DataFrame, int]:
+def order_desk(
+    conn: Connection,
+    scope: Scope,
+    *,
+    now: dt.datetime,
+    stage: Optional[str] = None,
+    status: Optional[str] = None,
+    search: str = "",
+    limit: int = LIST_LIMIT,
+) -> tuple[pd.DataFrame, int]:
     """Open and held orders in scope with their current stage, most over target first, and their total.
 
     `search` matches an order or account code exactly or the start of it (case-insensitive).
@@ -297,8 +436,12 @@ def order_desk(conn: Connection, scope: Scope, *, now: dt.datetime, stage: Optio
     if search.strip():
         text = search.strip().upper()
         prefix = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(func.upper(ORDERS.c.code).like(prefix, escape="\\"),
-                              func.upper(ACCOUNTS.c.code).like(prefix, escape="\\")))
+        stmt = stmt.where(
+            or_(
+                func.upper(ORDERS.c.code).like(prefix, escape="\\"),
+                func.upper(ACCOUNTS.c.code).like(prefix, escape="\\"),
+            )
+        )
     overrun = func.coalesce(over_target, literal(-(10**12)))  # orders without a timed stage come last
     rows = conn.execute(stmt.order_by(overrun.desc(), ORDERS.c.id).limit(limit)).all()
     total = int(rows[0].total) if rows else 0
@@ -322,9 +465,20 @@ def order_event_list(conn: Connection, scope: Scope, *, code: str, limit: int = 
     unit (id and names), actor, note."""
     unit, actor = aliased(ORG), aliased(USERS)
     stmt = (
-        select(EVENTS.c.kind, EVENTS.c.stage, EVENTS.c.at, EVENTS.c.exited_at, EVENTS.c.hold_seconds,
-               EVENTS.c.duration_seconds, EVENTS.c.target_seconds, EVENTS.c.unit_id, unit.c.name_en.label("unit_en"),
-               unit.c.name_zh.label("unit_zh"), actor.c.name.label("actor"), EVENTS.c.note)
+        select(
+            EVENTS.c.kind,
+            EVENTS.c.stage,
+            EVENTS.c.at,
+            EVENTS.c.exited_at,
+            EVENTS.c.hold_seconds,
+            EVENTS.c.duration_seconds,
+            EVENTS.c.target_seconds,
+            EVENTS.c.unit_id,
+            unit.c.name_en.label("unit_en"),
+            unit.c.name_zh.label("unit_zh"),
+            actor.c.name.label("actor"),
+            EVENTS.c.note,
+        )
         .join(ORDERS, ORDERS.c.id == EVENTS.c.order_id)
         .outerjoin(unit, unit.c.id == EVENTS.c.unit_id)
         .outerjoin(actor, actor.c.id == EVENTS.c.actor_id)
@@ -332,11 +486,24 @@ def order_event_list(conn: Connection, scope: Scope, *, code: str, limit: int = 
         .order_by(EVENTS.c.at, case((EVENTS.c.kind == "enter", 0), else_=1), EVENTS.c.id)
         .limit(limit)
     )
-    columns = ["kind", "stage", "at", "exited_at", "hold_seconds", "duration_seconds", "target_seconds", "unit_id",
-               "unit_en", "unit_zh", "actor", "note"]
+    columns = [
+        "kind",
+        "stage",
+        "at",
+        "exited_at",
+        "hold_seconds",
+        "duration_seconds",
+        "target_seconds",
+        "unit_id",
+        "unit_en",
+        "unit_zh",
+        "actor",
+        "note",
+    ]
     frame = pd.DataFrame(conn.execute(stmt).all(), columns=columns)
-    frame = frame.astype({"hold_seconds": "Int64", "duration_seconds": "Int64", "target_seconds": "Int64",
-                          "unit_id": "Int64"})
+    frame = frame.astype(
+        {"hold_seconds": "Int64", "duration_seconds": "Int64", "target_seconds": "Int64", "unit_id": "Int64"}
+    )
     for column in ("at", "exited_at"):
         frame[column] = pd.to_datetime(frame[column])
     return frame

@@ -64,8 +64,9 @@ def summarise_categories(combinations: pd.DataFrame) -> dict[str, int]:
 
 
 @reads("surveys")
-def satisfaction_year_on_year(conn: Connection, scope: Scope, period: Period,
-                              categories: tuple[str, ...] = ()) -> dict[str, float | int | None]:
+def satisfaction_year_on_year(
+    conn: Connection, scope: Scope, period: Period, categories: tuple[str, ...] = ()
+) -> dict[str, float | int | None]:
     """The satisfaction index (mean score) in the period and a year earlier, with the change in points.
 
     `categories` keeps the surveys of accounts currently in any of them (all accounts when empty).
@@ -132,16 +133,18 @@ def on_time_rate(conn: Connection, scope: Scope, period: Period) -> dict[str, fl
     stmt = select(
         func.count().label("ended"),
         func.count(case((EVENTS.c.duration_seconds <= EVENTS.c.target_seconds, 1))).label("on_time"),
-    ).where(EVENTS.c.kind == "enter", exited >= _dt(period.start), exited < _dt(period.end),
-            scope_condition(scope, EVENTS))
+    ).where(
+        EVENTS.c.kind == "enter", exited >= _dt(period.start), exited < _dt(period.end), scope_condition(scope, EVENTS)
+    )
     row = conn.execute(stmt).mappings().one()
     return {**row, "rate": _ratio(row["on_time"], row["ended"])}
 
 
 def _is_key_on(account_id, day) -> ColumnElement[bool]:
     """SQL: the account is in at least one category on `day` (a column or a value)."""
-    return exists().where(DES.c.account_id == account_id, DES.c.valid_from <= day,
-                          or_(DES.c.valid_to.is_(None), DES.c.valid_to > day))
+    return exists().where(
+        DES.c.account_id == account_id, DES.c.valid_from <= day, or_(DES.c.valid_to.is_(None), DES.c.valid_to > day)
+    )
 
 
 @reads("monthly_spend", "designations")
@@ -165,18 +168,28 @@ def revisit_compliance(conn: Connection, scope: Scope, period: Period) -> dict[s
     happened on or before it. Due dates after today cannot have been missed yet and are left out.
     """
     later = REVISITS.alias("later")
-    met = exists().where(later.c.account_id == REVISITS.c.account_id, later.c.visited_on > REVISITS.c.visited_on,
-                         later.c.visited_on <= REVISITS.c.next_due)
+    met = exists().where(
+        later.c.account_id == REVISITS.c.account_id,
+        later.c.visited_on > REVISITS.c.visited_on,
+        later.c.visited_on <= REVISITS.c.next_due,
+    )
     until = min(period.end, dt.date.today() + dt.timedelta(days=1))
     per_account = (
         select(REVISITS.c.account_id, func.min(case((met, 1), else_=0)).label("all_met"))
-        .where(REVISITS.c.next_due >= period.start, REVISITS.c.next_due < until,
-               _is_key_on(REVISITS.c.account_id, REVISITS.c.next_due), scope_condition(scope, REVISITS))
+        .where(
+            REVISITS.c.next_due >= period.start,
+            REVISITS.c.next_due < until,
+            _is_key_on(REVISITS.c.account_id, REVISITS.c.next_due),
+            scope_condition(scope, REVISITS),
+        )
         .group_by(REVISITS.c.account_id)
         .subquery()
     )
-    row = conn.execute(select(func.count().label("due"),
-                              func.coalesce(func.sum(per_account.c.all_met), 0).label("met"))).mappings().one()
+    row = (
+        conn.execute(select(func.count().label("due"), func.coalesce(func.sum(per_account.c.all_met), 0).label("met")))
+        .mappings()
+        .one()
+    )
     return {"due": int(row["due"]), "met": int(row["met"]), "rate": _ratio(row["met"], row["due"])}
 
 

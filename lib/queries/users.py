@@ -30,9 +30,20 @@ def sign_in_users(conn: Connection, now: dt.datetime) -> list[dict]:
 def user_record(conn: Connection, username: str) -> Optional[dict]:
     """One user with their org node's level, province and city; None if unknown."""
     stmt = (
-        select(USERS.c.id, USERS.c.username, USERS.c.name, USERS.c.role, USERS.c.active, USERS.c.locked_until,
-               USERS.c.org_unit_id, ORG.c.level.label("org_level"), ORG.c.province_id, ORG.c.name_en.label("org_en"),
-               ORG.c.name_zh.label("org_zh"), ORG.c.id.label("org_id"))
+        select(
+            USERS.c.id,
+            USERS.c.username,
+            USERS.c.name,
+            USERS.c.role,
+            USERS.c.active,
+            USERS.c.locked_until,
+            USERS.c.org_unit_id,
+            ORG.c.level.label("org_level"),
+            ORG.c.province_id,
+            ORG.c.name_en.label("org_en"),
+            ORG.c.name_zh.label("org_zh"),
+            ORG.c.id.label("org_id"),
+        )
         .join(ORG, ORG.c.id == USERS.c.org_unit_id)
         .where(USERS.c.username == username)
     )
@@ -50,14 +61,19 @@ def users_overview(conn: Connection, scope: Scope, *, role: Optional[str] = None
     columns = ["username", "name", "role", "org_en", "org_zh", "active", "locked_until", "can_sign_in", "accounts"]
     if not scope.is_national:
         return pd.DataFrame(columns=columns)
-    managed = (
-        select(Account.manager_id, func.count().label("accounts")).group_by(Account.manager_id).subquery()
-    )
+    managed = select(Account.manager_id, func.count().label("accounts")).group_by(Account.manager_id).subquery()
     stmt = (
-        select(USERS.c.username, USERS.c.name, USERS.c.role, ORG.c.name_en.label("org_en"),
-               ORG.c.name_zh.label("org_zh"), USERS.c.active, USERS.c.locked_until,
-               (USERS.c.password_hash != UNUSABLE_HASH).label("can_sign_in"),
-               func.coalesce(managed.c.accounts, 0).label("accounts"))
+        select(
+            USERS.c.username,
+            USERS.c.name,
+            USERS.c.role,
+            ORG.c.name_en.label("org_en"),
+            ORG.c.name_zh.label("org_zh"),
+            USERS.c.active,
+            USERS.c.locked_until,
+            (USERS.c.password_hash != UNUSABLE_HASH).label("can_sign_in"),
+            func.coalesce(managed.c.accounts, 0).label("accounts"),
+        )
         .join(ORG, ORG.c.id == USERS.c.org_unit_id)
         .outerjoin(managed, managed.c.manager_id == USERS.c.id)
         .order_by(USERS.c.role, USERS.c.username)
