@@ -3,6 +3,7 @@
 # Group -> metric names, in the order of METRICS within each group; every metric is in exactly one group.
 METRIC_GROUPS: dict[str, tuple[str, ...]] = {
     "categories": (
+        "key_accounts",
         "category_size",
         "exclusive_intersection",
         "premium",
