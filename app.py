@@ -15,21 +15,21 @@ from lib import access, auth, cache
 from lib.access import CurrentUser
 from lib.config import ConfigError
 
-PAGE_FILES = {
-    "overview": ("app_pages/overview.py", ":material/dashboard:"),
-    "tiers": ("app_pages/tiers.py", ":material/join_inner:"),
-    "order_flow": ("app_pages/order_flow.py", ":material/conveyor_belt:"),
-    "satisfaction": ("app_pages/satisfaction.py", ":material/sentiment_satisfied:"),
-    "regions": ("app_pages/regions.py", ":material/map:"),
-    "accounts": ("app_pages/accounts.py", ":material/apartment:"),
-    "account": ("app_pages/account.py", ":material/badge:"),
-    "work_queue": ("app_pages/work_queue.py", ":material/checklist:"),
-    "log_revisit": ("app_pages/log_revisit.py", ":material/event_available:"),
-    "log_complaint": ("app_pages/log_complaint.py", ":material/report:"),
-    "complaints": ("app_pages/complaints.py", ":material/support_agent:"),
-    "orders": ("app_pages/orders.py", ":material/assignment:"),
-    "definitions": ("app_pages/definitions.py", ":material/menu_book:"),
-    "users": ("app_pages/users.py", ":material/manage_accounts:"),
+PAGE_FILES = {  # page: (file, icon, menu section)
+    "overview": ("app_pages/overview.py", ":material/dashboard:", "dashboards"),
+    "tiers": ("app_pages/tiers.py", ":material/join_inner:", "dashboards"),
+    "order_flow": ("app_pages/order_flow.py", ":material/conveyor_belt:", "dashboards"),
+    "satisfaction": ("app_pages/satisfaction.py", ":material/sentiment_satisfied:", "dashboards"),
+    "regions": ("app_pages/regions.py", ":material/map:", "dashboards"),
+    "accounts": ("app_pages/accounts.py", ":material/apartment:", "accounts"),
+    "account": ("app_pages/account.py", ":material/badge:", "accounts"),
+    "work_queue": ("app_pages/work_queue.py", ":material/checklist:", "work"),
+    "log_revisit": ("app_pages/log_revisit.py", ":material/event_available:", "work"),
+    "log_complaint": ("app_pages/log_complaint.py", ":material/report:", "work"),
+    "complaints": ("app_pages/complaints.py", ":material/support_agent:", "work"),
+    "orders": ("app_pages/orders.py", ":material/assignment:", "work"),
+    "users": ("app_pages/users.py", ":material/manage_accounts:", "admin"),
+    "definitions": ("app_pages/definitions.py", ":material/menu_book:", "reference"),
 }
 assert set(PAGE_FILES) == set(access.PAGE_ROLES), "every registered page needs a file"
 
@@ -46,8 +46,24 @@ def build_pages(user: CurrentUser | None) -> dict[str, st.Page]:
             default=name == default,
             visibility="visible" if name in allowed else "hidden",
         )
-        for name, (path, icon) in PAGE_FILES.items()
+        for name, (path, icon, _) in PAGE_FILES.items()
     }
+
+
+def menu(pages: dict[str, st.Page], user: CurrentUser | None) -> dict[str, list[st.Page]]:
+    """Every page under its menu section; pages the user may not open go hidden into the first section,
+    so that a section never shows a header with nothing under it."""
+    allowed = set(access.pages_for(user.role)) if user else set()
+    sections: dict[str, list[st.Page]] = {}
+    for name, (_, _, section) in PAGE_FILES.items():
+        if name in allowed:
+            sections.setdefault(ui.tr(f"nav.{section}"), []).append(pages[name])
+    hidden = [pages[name] for name in PAGE_FILES if name not in allowed]
+    if not sections:
+        return {"": hidden}
+    first = next(iter(sections))
+    sections[first] = [*sections[first], *hidden]
+    return sections
 
 
 def database_unavailable() -> None:
@@ -82,7 +98,7 @@ def main() -> None:
         database_unavailable()
         return
     pages = build_pages(user)
-    current = st.navigation(list(pages.values()), position="sidebar" if user else "hidden")
+    current = st.navigation(menu(pages, user), position="sidebar" if user else "hidden", expanded=True)
     if user is None:
         st.caption(ui.tr("login.prompt"))
         st.stop()

@@ -12,6 +12,7 @@ from tests.test_access import EXPECTED_PAGES
 
 DEMO = {user.username: user for user in sample_data.DEMO_USERS}
 TITLES = {name: i18n.t("en", f"page.{name}") for names in EXPECTED_PAGES.values() for name in names}
+expect.set_options(timeout=30_000)  # a cold page on a busy 2-core machine can take seconds
 DENIED = "You do not have access to this page. Choose a page from the menu."
 
 
@@ -19,6 +20,15 @@ def sign_in(page: Page, username: str, password: str = sample_data.DEMO_PASSWORD
     page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def wait_for_login_cookie(page: Page, name: str = "kam_auth") -> None:
+    """The login cookie is written by a component after the page renders; wait until it is there."""
+    for _ in range(100):
+        if any(cookie["name"] == name for cookie in page.context.cookies()):
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError("the login cookie was never set")
 
 
 def nav_titles(page: Page) -> set[str]:
@@ -76,3 +86,50 @@ def test_signing_out_returns_to_the_login(demo_server, browser_page):
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     page.get_by_role("button", name=re.compile("Log out")).click()
     expect(page.get_by_role("textbox", name="Password")).to_be_visible()
+
+
+def exclusive_intersections(demo_tables, day: str = "2026-10-31") -> dict[int, int]:
+    """Accounts per exact set of categories (as a bit mask) on `day`, from the shipped files."""
+    import pandas as pd
+
+    from lib.domain import CATEGORY_BITS
+
+    des = demo_tables["designations"]
+    start, end = pd.to_datetime(des["valid_from"]), pd.to_datetime(des["valid_to"])
+    open_then = des[(start <= day) & (end.isna() | (end > day))]
+    masks = open_then.drop_duplicates(["account_id", "category"]).assign(bit=lambda f: f["category"].map(CATEGORY_BITS))
+    return masks.groupby("account_id")["bit"].sum().value_counts().to_dict()
+
+
+def accounts_listed(page: Page, n: int):
+    return page.get_by_text(re.compile(rf"\b{n:,} accounts$"))
+
+
+def test_a_copied_link_with_filters_opens_the_same_view(demo_server, browser_page, demo_tables):
+    """A signed-in user opening a link to Tiers with ?combo=12 (group + strategic) sees that intersection."""
+    page = browser_page
+    page.goto(demo_server.url)
+    sign_in(page, "exec")
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    wait_for_login_cookie(page)
+    page.goto(f"{demo_server.url}/tiers?combo=12")  # a new session, signed in again by the cookie
+    expect(page.get_by_role("heading", name=TITLES["tiers"])).to_be_visible()
+    assert "combo=12" in page.url
+    expect(page.get_by_role("combobox", name="Accounts of")).to_have_value(re.compile(r"^Group \+ Strategic"))
+    expect(accounts_listed(page, exclusive_intersections(demo_tables)[12])).to_be_visible()
+
+
+def test_clicking_an_upset_intersection_filters_the_account_table(demo_server, browser_page, demo_tables):
+    """A click on the tallest bar of the UpSet chart lists exactly that intersection's accounts."""
+    sizes = exclusive_intersections(demo_tables)
+    largest = max(sizes, key=sizes.get)
+    page = browser_page
+    page.goto(f"{demo_server.url}/tiers")
+    sign_in(page, "exec")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    bar = chart.locator('[aria-roledescription="bar"]').first
+    expect(bar).to_have_attribute("aria-label", re.compile(rf"^combo: {largest};"))
+    bar.click()
+    expect(page).to_have_url(re.compile(rf"combo={largest}\b"))
+    expect(accounts_listed(page, sizes[largest])).to_be_visible()
