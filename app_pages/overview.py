@@ -13,11 +13,12 @@ as_of = ui.data_as_of()
 st.title(ui.tr("page.overview"))
 st.caption(f"{ui.tr('overview.scope', scope=ui.scope_name(user.scope))} · {ui.tr('app.data_as_of', date=as_of)}")
 period = ui.period_filter(as_of)
+scope = ui.region_filter(user.scope)
 previous = period.previous()
 vs = ui.tr("overview.vs_previous")
 st.caption(ui.tr("filter.comparison", start=previous.start.isoformat(), end=previous.last_day.isoformat()))
 
-f = cache.read(overview.overview_figures, user.scope, period=period)
+f = cache.read(overview.overview_figures, scope, period=period)
 now, before = f["categories"], f["categories_before"]
 if not now["key_accounts"]:
     st.info(ui.tr("overview.empty"), icon=":material/info:")
@@ -96,7 +97,7 @@ with st.container(horizontal=True):
         complaints["open_at_end"],
         complaints_before["open_at_end"],
         "complaint_resolution",
-        None,
+        "complaints",
         inverse=True,
     )
     rate_kpi(
@@ -104,5 +105,19 @@ with st.container(horizontal=True):
         f["revisits"]["rate"],
         f["revisits_before"]["rate"],
         "revisit_compliance",
-        None,
+        "work_queue",
+    )
+    count_kpi(
+        ui.tr("overview.revisits_logged"),
+        f["revisits_logged"],
+        f["revisits_logged_before"],
+        "revisit_compliance",
+        "work_queue",
+    )
+    rate_kpi(
+        ui.tr("overview.potential_conversion"),
+        f["conversion"]["rate"],
+        f["conversion_before"]["rate"],
+        "potential_conversion",
+        "tiers",
     )

@@ -225,3 +225,38 @@ def demo_server(demo_database: str, tmp_path_factory: pytest.TempPathFactory) ->
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def writable_demo_db(demo_app_env: str, demo_database: str, tmp_path_factory: pytest.TempPathFactory):
+    """A private copy of the demo database that the app uses while one test module writes to it.
+
+    Writes move the data's "as of" date and with it the default period, which other modules'
+    expected figures rely on; so modules that write get their own copy, and every cache that
+    holds the old database is forgotten on the way in and out.
+    """
+    import sqlite3
+
+    copy = tmp_path_factory.mktemp("writable") / "demo.sqlite3"
+    with sqlite3.connect(demo_database.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    saved = os.environ["DATABASE_URL"]
+    os.environ["DATABASE_URL"] = f"sqlite:///{copy}"
+    _forget_app_caches()
+    engine = make_engine(os.environ["DATABASE_URL"])
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        os.environ["DATABASE_URL"] = saved
+        _forget_app_caches()
+
+
+def _forget_app_caches() -> None:
+    import streamlit as st
+
+    from lib import cache
+
+    cache.settings.clear()
+    cache.engine.clear()
+    st.cache_data.clear()

@@ -133,3 +133,54 @@ def test_clicking_an_upset_intersection_filters_the_account_table(demo_server, b
     bar.click()
     expect(page).to_have_url(re.compile(rf"combo={largest}\b"))
     expect(accounts_listed(page, sizes[largest])).to_be_visible()
+
+
+def metric_value(page: Page, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(label, exact=True)).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_a_revisit_logged_in_the_browser_counts_on_the_overview_and_leaves_the_work_queue(
+    demo_server, browser_page, demo_tables
+):
+    """am.gz revisits their most overdue account from the work queue; the Overview counts it, the queue drops it."""
+    import datetime as dt
+
+    from lib.periods import default_period
+
+    page = browser_page
+    page.goto(demo_server.url)
+    sign_in(page, "am.gz")
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    page.get_by_role("link", name=TITLES["work_queue"]).first.click()
+    expect(page.get_by_role("heading", name=TITLES["work_queue"])).to_be_visible()
+    overdue_before = int(metric_value(page, "Overdue"))
+    assert overdue_before > 0
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_role("link", name="Log a revisit").first.click()  # for the first (most overdue) account
+    expect(page.get_by_role("heading", name=TITLES["log_revisit"])).to_be_visible()
+    page.get_by_role("combobox", name="Channel").click()
+    page.get_by_role("option", name="On site").click()
+    page.get_by_role("combobox", name="Outcome").click()
+    page.get_by_role("option", name="Interested").click()
+    page.get_by_role("textbox", name="Notes").fill("Visited in person; asked about SD-WAN.")
+    page.get_by_role("button", name="Save the revisit").click()
+    expect(page.get_by_text(re.compile(r"^Revisit saved\."))).to_be_visible()
+
+    page.get_by_role("link", name=TITLES["work_queue"]).first.click()
+    expect(page.get_by_role("heading", name=TITLES["work_queue"])).to_be_visible()
+    expect(
+        page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text("Overdue", exact=True))
+    ).to_contain_text(str(overdue_before - 1))
+
+    users, accounts, revisits = demo_tables["users"], demo_tables["accounts"], demo_tables["revisits"]
+    manager = int(users.loc[users["username"] == "am.gz", "id"].iloc[0])
+    mine = revisits[revisits["account_id"].isin(accounts.loc[accounts["manager_id"] == manager, "id"])]
+    period = default_period(dt.date.today())  # the new revisit moves the data's date to today
+    visited = mine["visited_on"].map(lambda d: dt.date.fromisoformat(str(d)[:10]))
+    expected = int(((visited >= period.start) & (visited < period.end)).sum()) + 1
+    wait_for_login_cookie(page)
+    page.goto(f"{demo_server.url}/overview")  # a fresh view: its default period now reaches today
+    expect(
+        page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text("Revisits logged", exact=True))
+    ).to_contain_text(f"{expected:,}")

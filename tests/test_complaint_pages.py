@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 
 import pytest
-import streamlit as st
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 import ui
-from lib import cache
 from lib.access import CurrentUser, scope_for
 from lib.commands.complaints import change_complaint_status, log_complaint, raise_order_from_complaint
 from lib.commands.orders import advance_order
-from lib.db import make_engine, write_session
+from lib.db import write_session
 from lib.models import Account, AuditLog, Complaint, ComplaintEvent, Order, OrderEvent, OrgUnit, Survey, User
 from tests.test_app import signed_in
 
@@ -28,30 +25,9 @@ REQUIRED = ":red[Required.]"
 
 
 @pytest.fixture(scope="module")
-def db(demo_app_env, demo_database, tmp_path_factory):
+def db(writable_demo_db):
     """A copy of the demo database that the app uses while this module runs; the shared one stays untouched."""
-    copy = tmp_path_factory.mktemp("complaint_pages") / "demo.sqlite3"
-    source = sqlite3.connect(demo_database.removeprefix("sqlite:///"))
-    target = sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
-    saved = os.environ["DATABASE_URL"]
-    os.environ["DATABASE_URL"] = f"sqlite:///{copy}"
-    _forget_caches()
-    engine = make_engine(os.environ["DATABASE_URL"])
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        os.environ["DATABASE_URL"] = saved
-        _forget_caches()
-
-
-def _forget_caches() -> None:
-    cache.settings.clear()
-    cache.engine.clear()
-    st.cache_data.clear()
+    return writable_demo_db
 
 
 def person(db, username: str) -> CurrentUser:

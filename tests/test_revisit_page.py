@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from lib.db import make_engine
 from lib.models import Revisit, User
 from tests.test_app import signed_in
 
@@ -14,11 +13,10 @@ pytestmark = pytest.mark.usefixtures("demo_app_env")
 NOTE = "客户说：'专线 <b>扩容</b>' 🙂; DROP TABLE revisits;"
 
 
-@pytest.fixture
-def db(demo_database):
-    engine = make_engine(demo_database)
-    yield engine
-    engine.dispose()
+@pytest.fixture(scope="module")
+def db(writable_demo_db):
+    """This module writes revisits, so it works on its own copy of the demo database."""
+    return writable_demo_db
 
 
 def revisits_of(db, username: str) -> int:
@@ -61,7 +59,7 @@ def test_a_valid_revisit_is_saved_once_with_its_text_exactly_and_the_form_is_fre
         assert conn.scalar(select(Revisit.notes).order_by(Revisit.id.desc()).limit(1)) == NOTE.strip()
 
 
-def test_an_account_of_another_manager_cannot_be_chosen(demo_tables):
+def test_an_account_of_another_manager_cannot_be_chosen(db, demo_tables):
     """Opening the form for one of am.sz's accounts by URL offers nothing to am.gz."""
     users, accounts = demo_tables["users"], demo_tables["accounts"]
     other = int(users.loc[users["username"] == "am.sz", "id"].iloc[0])
@@ -74,7 +72,7 @@ def test_an_account_of_another_manager_cannot_be_chosen(demo_tables):
     assert not any(b.label == "Save the revisit" for b in at.button)
 
 
-def test_the_work_queue_lists_only_the_managers_own_key_accounts(demo_tables):
+def test_the_work_queue_lists_only_the_managers_own_key_accounts(db, demo_tables):
     """Every account in am.gz's queue is one they manage."""
     users, accounts = demo_tables["users"], demo_tables["accounts"]
     mine = set(
@@ -84,3 +82,34 @@ def test_the_work_queue_lists_only_the_managers_own_key_accounts(demo_tables):
     assert not at.exception
     shown = pd.concat([d.value for d in at.dataframe])
     assert len(shown) > 0 and set(shown["code"]) <= mine
+
+
+def test_a_database_outage_keeps_the_input_and_the_form_works_again_afterwards(db, monkeypatch):
+    """While writes fail the form says the database is unreachable and keeps the input; then it saves."""
+    from contextlib import contextmanager
+
+    from sqlalchemy.exc import OperationalError
+
+    import ui
+
+    @contextmanager
+    def unreachable(_engine):
+        raise OperationalError("connect", {}, ConnectionRefusedError("connection refused"))
+        yield  # pragma: no cover
+
+    before = revisits_of(db, "am.gz")
+    at = signed_in("am.gz", "log_revisit")
+    f = fields(at)
+    f["Channel"].select("phone")
+    f["Outcome"].select("no_change")
+    f["Notes"].input("typed during the outage")
+    with monkeypatch.context() as patch:
+        patch.setattr(ui, "write_session", unreachable)
+        next(b for b in at.button if b.label == "Save the revisit").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("The database cannot be reached") for e in at.error)
+    assert fields(at)["Notes"].value == "typed during the outage"
+    assert revisits_of(db, "am.gz") == before
+    next(b for b in at.button if b.label == "Save the revisit").click().run()
+    assert any(s.value.startswith("Revisit saved.") for s in at.success)
+    assert revisits_of(db, "am.gz") == before + 1

@@ -8,6 +8,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "期间内大客户消费 {key} 元，全部客户消费 {total} 元。",
     },
     "overview.on_time": {"en": "On-time rate", "zh": "及时率"},
+    "overview.revisits_logged": {"en": "Revisits logged", "zh": "已完成回访"},
+    "overview.potential_conversion": {"en": "Potential conversion", "zh": "潜在客户转化率"},
     "overview.revisit_compliance": {"en": "Revisit compliance", "zh": "回访达标率"},
     "overview.title": {"en": "Overview", "zh": "总览"},
     "overview.scope": {"en": "Scope: {scope}", "zh": "范围：{scope}"},

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from lib.access import Scope
-from lib.models import Complaint, OrgUnit, Survey
+from lib.models import Complaint, OrgUnit, Revisit, Survey
 from lib.queries import reads
 
 ORG = OrgUnit.__table__
@@ -29,15 +29,16 @@ def org_units(conn: Connection, scope: Scope) -> pd.DataFrame:
     )
 
 
-@reads("surveys", "complaints")
+@reads("surveys", "complaints", "revisits")
 def data_as_of(conn: Connection, scope: Scope) -> dt.date:
-    """The latest day with activity (surveys or complaints) anywhere; today when there is none.
+    """The latest day with activity (surveys, complaints or revisits) anywhere; today when there is none.
 
     One date for everybody, so that all users' default periods agree.
     """
     latest_survey = conn.scalar(select(func.max(Survey.surveyed_on)))
     latest_complaint = conn.scalar(select(func.max(Complaint.received_at)))
-    days = [_as_date(v) for v in (latest_survey, latest_complaint) if v is not None]
+    latest_revisit = conn.scalar(select(func.max(Revisit.visited_on)))
+    days = [_as_date(v) for v in (latest_survey, latest_complaint, latest_revisit) if v is not None]
     return max(days) if days else dt.date.today()
 
 

@@ -193,7 +193,25 @@ def revisit_compliance(conn: Connection, scope: Scope, period: Period) -> dict[s
     return {"due": int(row["due"]), "met": int(row["met"]), "rate": _ratio(row["met"], row["due"])}
 
 
-@reads("designations", "surveys", "orders", "complaints", "order_events", "monthly_spend", "revisits")
+@reads("revisits")
+def revisits_logged(conn: Connection, scope: Scope, period: Period) -> int:
+    """Revisits done in the period."""
+    stmt = select(func.count()).where(
+        REVISITS.c.visited_on >= period.start, REVISITS.c.visited_on < period.end, scope_condition(scope, REVISITS)
+    )
+    return int(conn.scalar(stmt) or 0)
+
+
+@reads(
+    "designations",
+    "surveys",
+    "orders",
+    "complaints",
+    "order_events",
+    "monthly_spend",
+    "revisits",
+    "high_value_thresholds",
+)
 def overview_figures(conn: Connection, scope: Scope, period: Period) -> dict:
     """Every Overview figure for the period and for the period just before it."""
     previous = period.previous()
@@ -211,7 +229,17 @@ def overview_figures(conn: Connection, scope: Scope, period: Period) -> dict:
         "revenue_before": revenue_share(conn, scope, previous),
         "revisits": revisit_compliance(conn, scope, period),
         "revisits_before": revisit_compliance(conn, scope, previous),
+        "revisits_logged": revisits_logged(conn, scope, period),
+        "revisits_logged_before": revisits_logged(conn, scope, previous),
+        "conversion": potential_conversion(conn, scope, period),
+        "conversion_before": potential_conversion(conn, scope, previous),
     }
+
+
+def potential_conversion(conn: Connection, scope: Scope, period: Period) -> dict:
+    from lib.queries import tiers  # tiers builds on this module's category reads
+
+    return tiers.potential_conversion(conn, scope, period)
 
 
 def _dt(day: dt.date) -> dt.datetime:
