@@ -29,9 +29,10 @@ def new_app(lang: str | None = None) -> AppTest:
     return at
 
 
-def signed_in(username: str, page: str | None = None, lang: str | None = None) -> AppTest:
-    """An app session in which `username` has signed in, optionally switched to `page`."""
+def signed_in(username: str, page: str | None = None, lang: str | None = None, **params: str) -> AppTest:
+    """An app session in which `username` has signed in from a URL with `params`, optionally switched to `page`."""
     at = new_app(lang)
+    at.query_params.update(params)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = username
     at.session_state["name"] = DEMO[username].name
