@@ -90,3 +90,13 @@ def users_by_role(conn: Connection, scope: Scope) -> pd.DataFrame:
         return pd.DataFrame(columns=["role", "users"])
     stmt = select(USERS.c.role, func.count().label("users")).group_by(USERS.c.role).order_by(USERS.c.role)
     return pd.DataFrame(conn.execute(stmt).all(), columns=["role", "users"])
+
+
+@reads("users")
+def users_for_editing(conn: Connection, scope: Scope) -> pd.DataFrame:
+    """Every user's editable fields and sign-in state, by username (national scope only)."""
+    columns = ["username", "name", "email", "role", "org_unit_id", "active", "locked_until"]
+    if not scope.is_national:
+        return pd.DataFrame(columns=columns)
+    stmt = select(*(USERS.c[column] for column in columns)).order_by(USERS.c.username)
+    return pd.DataFrame(conn.execute(stmt).all(), columns=columns)
