@@ -55,10 +55,15 @@ UPSET_TITLES = {
 
 
 def chart_picked(chart_key: str) -> None:
-    """A click on the UpSet chooses the intersection (or category) in the list, and so in the URL."""
+    """A click on the UpSet chooses the intersection (or category) in the list, and so in the URL.
+
+    An empty selection is ignored: the chart can report one as it first draws, and acting on it
+    would drop the intersection a copied link asked for. The list's first choice clears.
+    """
     picked = st.session_state[chart_key]["selection"].get(charts.PICK) or []
-    code = str(picked[0].get("combo")) if isinstance(picked, list) and picked else ALL
-    st.session_state[COMBO_KEY] = code if code in CATEGORIES or code.isdigit() else ALL
+    code = str(picked[0].get("combo")) if isinstance(picked, list) and picked else ""
+    if code in CATEGORIES or code.isdigit():
+        st.session_state[COMBO_KEY] = code
 
 
 def headers(keys: dict[str, str]) -> dict[str, str]:

@@ -21,9 +21,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tiers.upset_caption": {
         "en": "Each column is an exclusive intersection: accounts whose categories are exactly the filled dots. "
         "Premium intersections (two or more categories) are orange. Click a bar, a dot or a category's size "
-        "bar to list its accounts below (double-click clears), or choose it in the list.",
+        "bar to list its accounts below, or choose it in the list (its first choice shows all key accounts).",
         "zh": "每一列是一个独占交集：所属类别恰好为实心圆点所示组合的客户。特级交集（两类及以上）以橙色标出。"
-        "点击柱形、圆点或类别规模条可在下方列出对应客户（双击清除），也可在下拉列表中选择。",
+        "点击柱形、圆点或类别规模条可在下方列出对应客户，也可在下拉列表中选择（第一项显示全部大客户）。",
     },
     "tiers.upset_empty": {
         "en": "No key accounts in this scope at the end of the period, so there is nothing to overlap. Choose a "
