@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint format setup demo-data
+.PHONY: run test lint format setup demo-data bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,6 @@ format: $(STAMP)
 
 demo-data: $(STAMP)
 	$(PY) -m lib.sample_data generate --size demo --out sample_data
+
+bench: $(STAMP)
+	$(PY) -m lib.bench --size demo --out bench_results/demo-sqlite.md
