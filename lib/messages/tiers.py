@@ -12,11 +12,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tiers.vs_previous": {"en": "vs end of previous period", "zh": "较上期末"},
     "tiers.sizes_title": {"en": "Category sizes on {day}", "zh": "{day} 各类别规模"},
     "tiers.key_accounts": {"en": "Key accounts", "zh": "大客户数"},
-    "tiers.key_accounts_help": {
-        "en": "Accounts in at least one of the four categories at the end of the period; the 15 exclusive "
-        "intersections below add up to this number.",
-        "zh": "期末至少属于四类之一的客户数；下方 15 个独占交集之和等于该数。",
-    },
     "tiers.upset_title": {"en": "How the categories overlap", "zh": "类别交叉分布"},
     "tiers.upset_caption": {
         "en": "Each column is an exclusive intersection: accounts whose categories are exactly the filled dots. "

@@ -132,6 +132,30 @@ WORKBENCH_COLUMNS = [
 ]
 
 
+def _complaint_columns(conn: Connection, now: dt.datetime) -> list[ColumnElement]:
+    """The columns the workbench list and the detail share: the complaint, its account, its clocks,
+    whether it is overdue, and how many orders it raised (WORKBENCH_COLUMNS, in that order)."""
+    spawned = select(func.count()).select_from(ORDERS).where(ORDERS.c.complaint_id == COMPLAINTS.c.id).scalar_subquery()
+    return [
+        COMPLAINTS.c.id,
+        COMPLAINTS.c.code,
+        ACCOUNTS.c.code.label("account_code"),
+        ACCOUNTS.c.name.label("account_name"),
+        COMPLAINTS.c.channel,
+        COMPLAINTS.c.category,
+        COMPLAINTS.c.severity,
+        COMPLAINTS.c.green_channel,
+        COMPLAINTS.c.status,
+        COMPLAINTS.c.received_at,
+        COMPLAINTS.c.first_response_at,
+        COMPLAINTS.c.resolved_at,
+        COMPLAINTS.c.reopened_count,
+        *_clock_columns(conn, now),
+        _overdue(conn, now).label("overdue"),
+        spawned.label("orders"),
+    ]
+
+
 @reads("complaints", "accounts", "complaint_targets", "orders")
 def workbench(
     conn: Connection,
@@ -149,32 +173,15 @@ def workbench(
     `orders` counts the orders raised from each complaint.
     """
     overdue = _overdue(conn, now)
-    spawned = select(func.count()).select_from(ORDERS).where(ORDERS.c.complaint_id == COMPLAINTS.c.id).scalar_subquery()
     conditions = [scope_condition(scope, COMPLAINTS), COMPLAINTS.c.status.in_(statuses or WORKBENCH_STATUSES)]
     if severities:
         conditions.append(COMPLAINTS.c.severity.in_(severities))
     if overdue_only:
         conditions.append(overdue)
-    clock = _clock_columns(conn, now)
     deadline = epoch_seconds(conn, COMPLAINTS.c.received_at) + _target_hours("resolution") * HOUR
     stmt = (
         select(
-            COMPLAINTS.c.id,
-            COMPLAINTS.c.code,
-            ACCOUNTS.c.code.label("account_code"),
-            ACCOUNTS.c.name.label("account_name"),
-            COMPLAINTS.c.channel,
-            COMPLAINTS.c.category,
-            COMPLAINTS.c.severity,
-            COMPLAINTS.c.green_channel,
-            COMPLAINTS.c.status,
-            COMPLAINTS.c.received_at,
-            COMPLAINTS.c.first_response_at,
-            COMPLAINTS.c.resolved_at,
-            COMPLAINTS.c.reopened_count,
-            *clock,
-            overdue.label("overdue"),
-            spawned.label("orders"),
+            *_complaint_columns(conn, now),
             func.count().over().label("total"),
         )
         .join(ACCOUNTS, ACCOUNTS.c.id == COMPLAINTS.c.account_id)
@@ -220,25 +227,9 @@ DETAIL_COLUMNS = [*WORKBENCH_COLUMNS, "description", "closed_at", "followup_scor
 @reads("complaints", "accounts", "complaint_targets", "orders", "users")
 def complaint_detail(conn: Connection, scope: Scope, *, code: str, now: dt.datetime) -> Optional[dict[str, Any]]:
     """One complaint with its targets and clocks; None when it does not exist or lies outside the scope."""
-    spawned = select(func.count()).select_from(ORDERS).where(ORDERS.c.complaint_id == COMPLAINTS.c.id).scalar_subquery()
     stmt = (
         select(
-            COMPLAINTS.c.id,
-            COMPLAINTS.c.code,
-            ACCOUNTS.c.code.label("account_code"),
-            ACCOUNTS.c.name.label("account_name"),
-            COMPLAINTS.c.channel,
-            COMPLAINTS.c.category,
-            COMPLAINTS.c.severity,
-            COMPLAINTS.c.green_channel,
-            COMPLAINTS.c.status,
-            COMPLAINTS.c.received_at,
-            COMPLAINTS.c.first_response_at,
-            COMPLAINTS.c.resolved_at,
-            COMPLAINTS.c.reopened_count,
-            *_clock_columns(conn, now),
-            _overdue(conn, now).label("overdue"),
-            spawned.label("orders"),
+            *_complaint_columns(conn, now),
             COMPLAINTS.c.description,
             COMPLAINTS.c.closed_at,
             COMPLAINTS.c.followup_score,
