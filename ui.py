@@ -57,17 +57,20 @@ def url_choice(widget, label: str, options: list, *, key: str, format_func, mult
     Streamlit's own binding stores the formatted labels, which differ between languages, so a
     copied link would not survive a language switch; this keeps codes instead.
     """
-    if key not in st.session_state:
-        raw = st.query_params.get_all(key) if multi else st.query_params.get(key)
-        if multi:
-            codes = [c for part in raw for c in part.split(",")]
-            st.session_state[key] = [c for c in options if c in codes]
-        else:
-            st.session_state[key] = raw if raw in options else options[0]
-    elif multi:
-        st.session_state[key] = [c for c in st.session_state[key] if c in options]
-    elif st.session_state[key] not in options:
-        st.session_state[key] = options[0]
+    raw = st.query_params.get_all(key) if multi else st.query_params.get(key)
+    from_url = [c for c in options if c in {c for part in raw for c in part.split(",")}] if multi else raw
+    default = [] if multi else options[0]
+    current = st.session_state.get(key, default)
+    if multi:
+        current = [c for c in current if c in options]
+    elif current not in options:
+        current = default
+    # The URL wins over a state that is still the default: a fresh session opened from a link, or a
+    # widget whose state Streamlit reset between runs. A user's own choice is written to the URL
+    # below in the same run (and the default removes the parameter), so the two never disagree.
+    if current == default and from_url and from_url != default and (multi or from_url in options):
+        current = from_url
+    st.session_state[key] = current
     value = widget(label, options, key=key, format_func=format_func, **kwargs)
     if value in (None, []) or (not multi and value == options[0]):
         st.query_params.pop(key, None)
