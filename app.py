@@ -23,6 +23,7 @@ PAGE_FILES = {  # page: (file, icon, menu section)
     "regions": ("app_pages/regions.py", ":material/map:", "dashboards"),
     "accounts": ("app_pages/accounts.py", ":material/apartment:", "accounts"),
     "account": ("app_pages/account.py", ":material/badge:", "accounts"),
+    "plan": ("app_pages/plan.py", ":material/edit_note:", "accounts"),
     "work_queue": ("app_pages/work_queue.py", ":material/checklist:", "work"),
     "log_revisit": ("app_pages/log_revisit.py", ":material/event_available:", "work"),
     "log_complaint": ("app_pages/log_complaint.py", ":material/report:", "work"),

@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from lib import cache
+from lib.access import can_open
 from lib.charts import account as charts
 from lib.domain import STAGES, SURVEY_DIMENSIONS, categories_of
 from lib.periods import add_months
@@ -283,6 +284,13 @@ with tabs[5]:
 with tabs[6]:
     plan = cache.read(account.account_plan, user.scope, code=code)
     st.markdown(f"**{ui.tr('account.plan_title')}**")
+    if can_open(role=user.role, page="plan"):
+        st.page_link(
+            "app_pages/plan.py",
+            query_params={"account": code},
+            label=ui.tr("plan.edit_link"),
+            icon=":material/edit_note:",
+        )
     if plan is None:
         empty("account.no_plan")
     else:

@@ -23,6 +23,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "regions": frozenset({"executive", "team_lead"}),
     "accounts": frozenset({"executive", "team_lead", "staff"}),
     "account": frozenset({"executive", "team_lead", "staff"}),
+    "plan": frozenset({"staff", "team_lead"}),
     "work_queue": frozenset({"staff", "team_lead"}),
     "log_revisit": frozenset({"staff", "team_lead"}),
     "log_complaint": frozenset({"staff", "team_lead"}),

@@ -58,6 +58,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.satisfaction": {"en": "Satisfaction", "zh": "满意度"},
     "page.regions": {"en": "Regions", "zh": "区域下钻"},
     "page.account": {"en": "Account 360", "zh": "客户全景"},
+    "page.plan": {"en": "Account plan", "zh": "客户方案"},
     "page.definitions": {"en": "Definitions", "zh": "指标定义"},
     "page.work_queue": {"en": "My work queue", "zh": "我的待办"},
     "page.log_revisit": {"en": "Log a revisit", "zh": "登记回访"},

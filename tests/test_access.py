@@ -17,11 +17,12 @@ from tests import handmade
 ANALYTICS = {"overview", "tiers", "order_flow", "satisfaction", "regions", "accounts", "account", "definitions"}
 EXPECTED_PAGES = {
     "executive": ANALYTICS,
-    "team_lead": ANALYTICS | {"work_queue", "log_revisit", "log_complaint", "complaints", "orders"},
+    "team_lead": ANALYTICS | {"plan", "work_queue", "log_revisit", "log_complaint", "complaints", "orders"},
     "staff": {
         "overview",
         "accounts",
         "account",
+        "plan",
         "definitions",
         "work_queue",
         "log_revisit",
