@@ -30,7 +30,9 @@ PAGE_FILES = {  # page: (file, icon, menu section)
     "complaints": ("app_pages/complaints.py", ":material/support_agent:", "work"),
     "orders": ("app_pages/orders.py", ":material/assignment:", "work"),
     "users": ("app_pages/users.py", ":material/manage_accounts:", "admin"),
+    "settings": ("app_pages/settings.py", ":material/tune:", "admin"),
     "definitions": ("app_pages/definitions.py", ":material/menu_book:", "reference"),
+    "my_account": ("app_pages/my_account.py", ":material/person:", "reference"),
 }
 assert set(PAGE_FILES) == set(access.PAGE_ROLES), "every registered page needs a file"
 

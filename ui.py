@@ -21,6 +21,7 @@ from lib.queries import common
 
 LANG_KEY = "lang"
 ALL = ""  # the "all regions" choice of a region picker (None would show as an empty picker)
+NOTICE = "form_notice"  # the confirmation of a save, shown once on the next run
 
 
 def lang() -> str:
@@ -300,3 +301,34 @@ def submit(command, *, tables: tuple[str, ...], **arguments):
         return None, {}
     cache.tables_written(*tables, "audit_log")
     return result, {}
+
+
+def form_state(form: str) -> tuple[str, dict[str, str]]:
+    """The form's key (kept until a save succeeds, so typing survives a refusal) and its field errors,
+    with the summary line above the form when there are any."""
+    key = form_key(form)
+    errors = st.session_state.get(f"errors:{key}", {})
+    form_errors(errors)
+    return key, errors
+
+
+def save_form(form: str, command, *, tables: tuple[str, ...], notice, after=None, **arguments):
+    """Run a form's command; on success run `after(result)`, remember the notice (a text, or a function of
+    the result) for the next run, start the form fresh and rerun; on refusal rerun to show the messages."""
+    result, errors = submit(command, tables=tables, **arguments)
+    st.session_state[f"errors:{form_key(form)}"] = errors
+    if result is not None:
+        if after is not None:
+            after(result)
+        st.session_state[NOTICE] = notice(result) if callable(notice) else notice
+        new_form(form)
+        st.rerun()
+    elif errors:
+        st.rerun()
+    return result
+
+
+def show_notice() -> None:
+    """The confirmation of the last save, once."""
+    if message := st.session_state.pop(NOTICE, None):
+        st.success(message, icon=":material/check_circle:")

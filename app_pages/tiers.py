@@ -189,6 +189,35 @@ for column, grouping in zip(st.columns(2), (by, "industry"), strict=True):
             key=f"download_{grouping}",
         )
 
+# How the portfolio moved month by month, with the threshold changes that moved it.
+st.subheader(ui.tr("tiers.over_time_title"), help=ui.metric_help("high_value"))
+moved = cache.read(tiers.membership_over_time, scope, day=day)
+changes = moved["thresholds"].assign(label=lambda f: f["amount"].map(lambda a: f"¥{a:,.0f}"))
+if changes.empty:
+    st.caption(ui.tr("tiers.over_time_caption"))
+else:
+    pairs = zip(changes["effective_from"], changes["label"], strict=True)
+    listed = ", ".join(f"{d:%Y-%m-%d} → {label}" for d, label in pairs)
+    st.caption(ui.tr("tiers.over_time_caption") + " " + ui.tr("tiers.threshold_changes", changes=listed))
+if not moved["months"][["key_accounts", "high_value"]].to_numpy().any():
+    st.info(ui.tr("tiers.over_time_empty"), icon=":material/info:")
+else:
+    lines = {
+        "key_accounts": ui.tr("tiers.key_accounts"),
+        "premium": ui.tr("metric.premium"),
+        "high_value": names["high_value"],
+    }
+    texts = headers(
+        {
+            "month": "tiers.month",
+            "accounts": "tiers.accounts",
+            "measure": "tiers.measure",
+            "threshold": "tiers.threshold_in_force",
+        }
+    )
+    st.altair_chart(charts.membership_chart(moved["months"], changes, measures=lines, titles=texts), width="stretch")
+    ui.download_csv(moved["months"], "key_accounts_over_time.csv", key="download_over_time")
+
 # Threshold what-if: the same rule at the threshold in force and at the chosen one.
 st.subheader(ui.tr("tiers.whatif_title"), help=ui.metric_help("high_value"))
 current = cache.read(tiers.threshold_in_force, scope, day=day)

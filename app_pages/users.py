@@ -13,12 +13,10 @@ from lib.queries import users as user_queries
 
 user = ui.current_user()
 ROUNDS = cache.settings().bcrypt_rounds
-NOTICE = "users_notice"
 
 st.title(ui.tr("users.title"))
 st.caption(ui.tr("users.caption"))
-if notice := st.session_state.pop(NOTICE, None):
-    st.success(notice, icon=":material/check_circle:")
+ui.show_notice()
 
 role = st.selectbox(
     ui.tr("users.role_filter"),
@@ -86,26 +84,14 @@ def who(username: str) -> str:
     return f"{username} · {people.at[username, 'name']}"
 
 
+def signed_in_again(_result) -> None:
+    """Sign-in sees the change at once, here and (within the sign-in cache's life) in other processes."""
+    cache.load_sign_in_users.clear()
+    cache.load_user.clear()
+
+
 def save(form: str, command, message: str, **arguments) -> None:
-    """Run a command; on success sign-in sees it at once, the form starts fresh, and the page says so."""
-    result, errors = ui.submit(command, tables=("users",), **arguments)
-    st.session_state[f"errors:{ui.form_key(form)}"] = errors
-    if result is not None:
-        cache.load_sign_in_users.clear()
-        cache.load_user.clear()
-        st.session_state[NOTICE] = message
-        ui.new_form(form)
-        st.rerun()
-    elif errors:
-        st.rerun()
-
-
-def form_state(form: str) -> tuple[str, dict[str, str]]:
-    """The form's key (kept until a save succeeds, so typing survives a refusal) and its field errors."""
-    key = ui.form_key(form)
-    errors = st.session_state.get(f"errors:{key}", {})
-    ui.form_errors(errors)
-    return key, errors
+    ui.save_form(form, command, tables=("users",), notice=message, after=signed_in_again, **arguments)
 
 
 def field(widget, name: str, errors: dict[str, str], suffix: str, **kwargs):
@@ -138,12 +124,10 @@ def create_as_admin(*, session, user, **values) -> int:
 CHOOSE = {"index": None, "placeholder": ui.tr("users.choose")}
 PASSWORD = {"type": "password"}
 st.header(ui.tr("users.admin"))
-create, edit, access, password, own = st.tabs(
-    [ui.tr(f"users.tab.{t}") for t in ("create", "edit", "access", "password", "own_password")]
-)
+create, edit, access, password = st.tabs([ui.tr(f"users.tab.{t}") for t in ("create", "edit", "access", "password")])
 
 with create:
-    key, errors = form_state("user_create")
+    key, errors = ui.form_state("user_create")
     with st.form(f"create_{key}", enter_to_submit=False):
         values = {name: field(st.text_input, name, errors, key) for name in ("username", "name", "email")}
         values["role"] = role_field(errors, key, **CHOOSE)
@@ -158,7 +142,7 @@ with create:
 with edit:
     target = user_picker("edit_user")
     if target is not None:
-        key, errors = form_state("user_edit")
+        key, errors = ui.form_state("user_edit")
         current = people.loc[target]
         suffix = f"{key}_{target}"  # choosing another user shows that user's values
         with st.form(f"edit_{key}", enter_to_submit=False):
@@ -192,7 +176,7 @@ with access:
 
 with password:
     target = user_picker("reset_user")
-    key, errors = form_state("user_password")
+    key, errors = ui.form_state("user_password")
     ui.field_error(errors, "username")
     with st.form(f"reset_{key}", enter_to_submit=False):
         values = {name: field(st.text_input, name, errors, key, **PASSWORD) for name in ("password", "password_repeat")}
@@ -200,14 +184,3 @@ with password:
     if submitted:
         message = ui.tr("users.password_set", username=target)
         save("user_password", commands.reset_password, message, username=target, bcrypt_rounds=ROUNDS, **values)
-
-with own:
-    # Any user may change their own password (the command allows it); this page is for administrators only.
-    key, errors = form_state("own_password")
-    names = ("current_password", "new_password", "new_password_repeat")
-    with st.form(f"own_{key}", enter_to_submit=False):
-        values = {name: field(st.text_input, name, errors, key, **PASSWORD) for name in names}
-        submitted = st.form_submit_button(ui.tr("users.own_password.submit"), type="primary", icon=":material/key:")
-    if submitted:
-        message = ui.tr("users.own_password_changed")
-        save("own_password", commands.change_own_password, message, bcrypt_rounds=ROUNDS, **values)

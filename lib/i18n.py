@@ -53,6 +53,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.overview": {"en": "Overview", "zh": "总览"},
     "page.accounts": {"en": "Key accounts", "zh": "大客户名录"},
     "page.users": {"en": "Users and roles", "zh": "用户与角色"},
+    "page.settings": {"en": "Settings", "zh": "参数设置"},
+    "page.my_account": {"en": "My account", "zh": "我的账号"},
     "page.tiers": {"en": "Tiers & overlaps", "zh": "客户分类与交叉"},
     "page.order_flow": {"en": "Order flow", "zh": "工单流转"},
     "page.satisfaction": {"en": "Satisfaction", "zh": "满意度"},

@@ -14,7 +14,17 @@ from lib.queries import accounts as account_queries
 from tests import handmade
 
 # Written out by hand: what each role may open. The registry must agree exactly.
-ANALYTICS = {"overview", "tiers", "order_flow", "satisfaction", "regions", "accounts", "account", "definitions"}
+ANALYTICS = {
+    "overview",
+    "tiers",
+    "order_flow",
+    "satisfaction",
+    "regions",
+    "accounts",
+    "account",
+    "definitions",
+    "my_account",
+}
 EXPECTED_PAGES = {
     "executive": ANALYTICS,
     "team_lead": ANALYTICS | {"plan", "work_queue", "log_revisit", "log_complaint", "complaints", "orders"},
@@ -24,12 +34,13 @@ EXPECTED_PAGES = {
         "account",
         "plan",
         "definitions",
+        "my_account",
         "work_queue",
         "log_revisit",
         "log_complaint",
         "complaints",
     },
-    "admin": {"overview", "definitions", "users"},
+    "admin": {"overview", "definitions", "users", "settings", "my_account"},
 }
 
 

@@ -149,4 +149,4 @@ def test_the_administration_forms_render_in_chinese(db):
     """Every tab renders its labels from the catalogue in Simplified Chinese."""
     at = signed_in("admin", "users", lang="zh")
     assert not at.exception, at.exception
-    assert [t.label for t in at.tabs] == ["新建用户", "编辑", "停用与解锁", "重置密码", "我的密码"]
+    assert [t.label for t in at.tabs] == ["新建用户", "编辑", "停用与解锁", "重置密码"]

@@ -246,3 +246,44 @@ def conversion_chart(df: pd.DataFrame, *, titles: dict[str, str]) -> alt.Chart:
         )
         .properties(height=240)
     )
+
+
+def membership_chart(
+    df: pd.DataFrame, thresholds: pd.DataFrame, *, measures: dict[str, str], titles: dict[str, str]
+) -> alt.LayerChart:
+    """Lines of accounts per month for each measure, with a dashed rule where a threshold took effect.
+
+    df columns: month and one column per key of `measures` (code -> legend text). thresholds columns:
+    effective_from, label (the text at the rule). titles: month, accounts, measure, threshold.
+    """
+    long = df.melt(id_vars="month", value_vars=list(measures), var_name="code", value_name="accounts")
+    long["measure"] = long["code"].map(measures)
+    long["month"] = pd.to_datetime(long["month"])
+    lines = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:T", title=titles["month"], axis=alt.Axis(format="%Y-%m")),
+            y=alt.Y("accounts:Q", title=titles["accounts"]),
+            color=alt.Color(
+                "measure:N", title=titles["measure"], sort=list(measures.values()), legend=alt.Legend(orient="top")
+            ),
+            tooltip=[
+                alt.Tooltip("month:T", title=titles["month"], format="%Y-%m-%d"),
+                alt.Tooltip("measure:N", title=titles["measure"]),
+                alt.Tooltip("accounts:Q", title=titles["accounts"], format=","),
+            ],
+        )
+    )
+    marks = thresholds.assign(effective_from=pd.to_datetime(thresholds["effective_from"]))
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeDash=[4, 4], color=PALETTE[5])
+        .encode(x="effective_from:T", tooltip=[alt.Tooltip("label:N", title=titles["threshold"])])
+    )
+    texts = (
+        alt.Chart(marks)
+        .mark_text(align="left", dx=4, dy=-6, color=PALETTE[5])
+        .encode(x="effective_from:T", y=alt.value(8), text="label:N")
+    )
+    return alt.layer(lines, rules, texts).properties(height=260)

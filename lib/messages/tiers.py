@@ -141,4 +141,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "期末所选范围内没有潜在大客户。",
     },
     "tiers.share": {"en": "Share of threshold", "zh": "占门槛比例"},
+    "tiers.over_time_title": {"en": "Key accounts over time", "zh": "大客户数量变化"},
+    "tiers.over_time_caption": {
+        "en": "Accounts in each group on the first day of each month (designations open that day).",
+        "zh": "每月第一天各类客户数（以当日有效的认定为准）。",
+    },
+    "tiers.threshold_changes": {
+        "en": "Threshold changes (dashed lines): {changes}.",
+        "zh": "门槛调整（虚线）：{changes}。",
+    },
+    "tiers.threshold_in_force": {"en": "Threshold from here on", "zh": "此后门槛"},
+    "tiers.over_time_empty": {
+        "en": "No key accounts in this scope during these months.",
+        "zh": "这些月份内该范围没有大客户。",
+    },
 }

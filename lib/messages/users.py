@@ -80,4 +80,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "users.unlocked": {"en": "{username} is unlocked.", "zh": "{username} 已解锁。"},
     "users.password_set": {"en": "New password set for {username}.", "zh": "已为 {username} 设置新密码。"},
     "users.own_password_changed": {"en": "Your password is changed.", "zh": "您的密码已修改。"},
+    "my_account.scope": {"en": "You see: {scope}.", "zh": "您的数据范围：{scope}。"},
+    "my_account.pages": {"en": "Your pages: {pages}.", "zh": "您可使用的页面：{pages}。"},
 }

@@ -630,3 +630,59 @@ def potential_conversion_by_month(conn: Connection, scope: Scope, period: Period
     Columns: start, end (exclusive), potential, converted, rate (None without potential accounts).
     """
     return _conversion(conn, scope, month_windows(period))
+
+
+MONTHS_OVER_TIME = 24
+
+
+@reads("designations", "high_value_thresholds")
+def membership_over_time(conn: Connection, scope: Scope, *, day: dt.date) -> dict[str, pd.DataFrame]:
+    """How the portfolio moved: on the first day of each of the 24 months up to `day`, the key accounts,
+    the premium ones and the high-value ones in scope (the designations open that day); and the threshold
+    changes in force from a day in that range, so a chart can mark them.
+
+    months: month (date), key_accounts, premium, high_value. thresholds: effective_from, amount."""
+    last = day.replace(day=1)
+    months = [add_months(last, -i) for i in range(MONTHS_OVER_TIME - 1, -1, -1)]
+    calendar = union_all(*(select(literal(m, Date).label("month")) for m in months)).cte("calendar")
+    per_account = (
+        select(
+            calendar.c.month,
+            DES.c.account_id,
+            func.count(distinct(DES.c.category)).label("categories"),
+            func.max(case((DES.c.category == "high_value", 1), else_=0)).label("high_value"),
+        )
+        .select_from(calendar.join(DES, open_on(calendar.c.month)))
+        .where(scope_condition(scope, DES))
+        .group_by(calendar.c.month, DES.c.account_id)
+        .subquery()
+    )
+    stmt = select(
+        per_account.c.month,
+        func.count().label("key_accounts"),
+        func.sum(case((per_account.c.categories >= 2, 1), else_=0)).label("premium"),
+        func.sum(per_account.c.high_value).label("high_value"),
+    ).group_by(per_account.c.month)
+    found = {row.month: row for row in conn.execute(stmt).all()}
+    frame = pd.DataFrame(
+        [
+            (
+                m,
+                *(
+                    (int(getattr(found[m], c) or 0) for c in ("key_accounts", "premium", "high_value"))
+                    if m in found
+                    else (0, 0, 0)
+                ),
+            )
+            for m in months
+        ],
+        columns=["month", "key_accounts", "premium", "high_value"],
+    )
+    changes = (
+        select(THRESHOLDS.c.effective_from, THRESHOLDS.c.amount)
+        .where(THRESHOLDS.c.effective_from > months[0], THRESHOLDS.c.effective_from <= day)
+        .order_by(THRESHOLDS.c.effective_from, THRESHOLDS.c.id)
+    )
+    thresholds = _frame(conn.execute(changes).all(), ["effective_from", "amount"])
+    thresholds["amount"] = pd.to_numeric(thresholds["amount"].astype(object)).astype("float64")
+    return {"months": frame, "thresholds": thresholds}

@@ -1,0 +1,286 @@
+"""Derived category membership, kept in step with the data it follows from.
+
+High-value is derived: a month is in when the account's spend over that month and the two before,
+averaged, reaches the threshold in force on the month's first day; consecutive months form one
+designation stretch (source "derived"), open (valid_to NULL) while it runs to the latest month with
+spend. When the threshold or the spend changes, `rederive_high_value` rewrites the stretches from a
+month on, for the accounts whose membership actually changes, and `refresh_categories` brings
+accounts.category_mask, the service grade and the lifecycle stage in line with the open designations.
+Both run inside the caller's write transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from lib.domain import (
+    CATEGORY_BITS,
+    DEFAULT_HIGH_VALUE_THRESHOLD,
+    PREMIUM_MIN_CATEGORIES,
+    categories_of,
+)
+from lib.models import Account, Designation, HighValueThreshold, MonthlySpend
+from lib.periods import add_months
+
+ACCOUNTS = Account.__table__
+DES = Designation.__table__
+SPEND = MonthlySpend.__table__
+THRESHOLDS = HighValueThreshold.__table__
+DERIVED_REASON = "Trailing 3-month average spend at or above the threshold"
+MAX_BOUND_IDS = 5000  # longer id lists are filtered after reading rather than bound into IN (...)
+
+Stretch = tuple[dt.date, Optional[dt.date]]  # [valid_from, valid_to); valid_to None while open
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def _in_accounts(column, account_ids: Optional[Collection[int]]):
+    """A WHERE clause on an account id column, or None when every account (or a long list) is meant."""
+    if account_ids is None or len(account_ids) > MAX_BOUND_IDS:
+        return None
+    return column.in_(sorted(account_ids))
+
+
+def _where(stmt, column, account_ids):
+    clause = _in_accounts(column, account_ids)
+    return stmt if clause is None else stmt.where(clause)
+
+
+def threshold_cents(conn: Connection, months: list[dt.date]) -> np.ndarray:
+    """Per month, the trailing three-month spend in cents at which the average reaches the threshold in
+    force on the month's first day (the latest effective_from <= that day; the later row on a tie)."""
+    rows = conn.execute(
+        select(THRESHOLDS.c.effective_from, THRESHOLDS.c.amount).order_by(THRESHOLDS.c.effective_from, THRESHOLDS.c.id)
+    ).all()
+    cuts = []
+    for month in months:
+        amount = DEFAULT_HIGH_VALUE_THRESHOLD
+        for effective_from, value in rows:
+            if effective_from <= month:
+                amount = value
+        cuts.append(round(3 * 100 * float(amount)))
+    return np.array(cuts, dtype=np.int64)
+
+
+def _spend_cents(
+    conn: Connection, account_ids: Optional[Collection[int]], first: dt.date, last: dt.date
+) -> pd.DataFrame:
+    stmt = select(SPEND.c.account_id, SPEND.c.month, SPEND.c.amount).where(
+        SPEND.c.month >= first, SPEND.c.month <= last
+    )
+    frame = pd.DataFrame(
+        conn.execute(_where(stmt, SPEND.c.account_id, account_ids)).all(), columns=["account_id", "month", "amount"]
+    )
+    if account_ids is not None:
+        frame = frame[frame["account_id"].isin(list(account_ids))]
+    frame["cents"] = [round(float(a) * 100) for a in frame["amount"]]
+    return frame
+
+
+def _runs(member: np.ndarray, months: list[dt.date]) -> list[Stretch]:
+    """The stretches of consecutive member months; the last one stays open if it reaches the latest month."""
+    stretches, start = [], None
+    for i, inside in enumerate(member):
+        if inside and start is None:
+            start = i
+        if start is not None and (not inside or i == len(member) - 1):
+            end = i if not inside else i + 1
+            stretches.append((months[start], months[end] if end < len(months) else None))
+            start = None
+    return stretches
+
+
+def _memberships(conn: Connection, account_ids, since: dt.date) -> tuple[dict[int, list[Stretch]], Optional[dt.date]]:
+    """Per account with spend, its high-value stretches from the first month that can be evaluated on or
+    after `since` (the first two months of spend have no full window), and that month; None when there is
+    no month to evaluate."""
+    bounds = conn.execute(select(func.min(SPEND.c.month), func.max(SPEND.c.month))).one()
+    if bounds[0] is None:
+        return {}, None
+    evaluated_from = max(since, add_months(bounds[0], 2))
+    months = _months(evaluated_from, bounds[1])
+    if not months:
+        return {}, None
+    window = _months(add_months(evaluated_from, -2), bounds[1])
+    spend = _spend_cents(conn, account_ids, window[0], bounds[1])
+    if spend.empty:
+        return {}, evaluated_from
+    grid = spend.pivot_table(index="account_id", columns="month", values="cents", aggfunc="sum", fill_value=0)
+    grid = grid.reindex(columns=window, fill_value=0).to_numpy(dtype=np.int64)
+    trailing = grid[:, 2:] + grid[:, 1:-1] + grid[:, :-2]
+    member = trailing >= threshold_cents(conn, months)
+    ids = spend["account_id"].drop_duplicates().sort_values().to_numpy()
+    return {int(a): _runs(member[i], months) for i, a in enumerate(ids) if member[i].any()}, evaluated_from
+
+
+def _stored(conn: Connection, account_ids, since: dt.date) -> pd.DataFrame:
+    """The derived high-value stretches open on or after `since`, and those ending right at it (which a
+    stretch starting at `since` continues)."""
+    stmt = select(DES.c.id, DES.c.account_id, DES.c.valid_from, DES.c.valid_to).where(
+        DES.c.category == "high_value",
+        DES.c.source == "derived",
+        (DES.c.valid_to.is_(None)) | (DES.c.valid_to >= since),
+    )
+    frame = pd.DataFrame(
+        conn.execute(_where(stmt, DES.c.account_id, account_ids)).all(),
+        columns=["id", "account_id", "valid_from", "valid_to"],
+    )
+    if account_ids is not None:
+        frame = frame[frame["account_id"].isin(list(account_ids))]
+    return frame
+
+
+def _as_stored(rows: pd.DataFrame, since: dt.date) -> list[Stretch]:
+    """Stored stretches seen from `since` on (one that began earlier is cut to start at `since`)."""
+    return [
+        (max(r.valid_from, since), None if pd.isna(r.valid_to) else r.valid_to)
+        for r in rows.sort_values("valid_from").itertuples()
+        if pd.isna(r.valid_to) or r.valid_to > since
+    ]
+
+
+def rederive_high_value(
+    session: Session,
+    *,
+    since: dt.date,
+    account_ids: Optional[Collection[int]] = None,
+    actor_id: Optional[int] = None,
+    today: Optional[dt.date] = None,
+) -> int:
+    """Rewrite the derived high-value stretches from the month of `since` on, for `account_ids` (every
+    account when None); stretches before that month, and months without three months of spend before
+    them, are history and stay. Accounts whose stretches come out the same are not touched. Returns how
+    many accounts' stretches changed."""
+    conn = session.connection()
+    wanted, evaluated_from = _memberships(conn, account_ids, month_start(since))
+    if evaluated_from is None:
+        return 0
+    since = evaluated_from
+    stored = _stored(conn, account_ids, since)
+    by_account = {int(a): rows for a, rows in stored.groupby("account_id")} if not stored.empty else {}
+    changed = [
+        a
+        for a in sorted(set(wanted) | set(by_account))
+        if wanted.get(a, []) != _as_stored(by_account.get(a, stored.iloc[0:0]), since)
+    ]
+    if not changed:
+        return 0
+    doomed, cut, extend, new_rows = [], [], [], []
+    places = _places(conn, changed)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    for account_id in changed:
+        rows = by_account.get(account_id)
+        earlier = None
+        if rows is not None:
+            doomed += [int(i) for i in rows.loc[rows["valid_from"] >= since, "id"]]
+            spanning = rows[rows["valid_from"] < since]
+            earlier = None if spanning.empty else int(spanning["id"].iloc[0])
+        stretches = wanted.get(account_id, [])
+        if earlier is not None:
+            if stretches and stretches[0][0] == since:  # the earlier stretch runs on: extend it
+                extend.append({"row": earlier, "until": stretches[0][1]})
+                stretches = stretches[1:]
+            else:
+                cut.append({"row": earlier, "until": since})
+        province_id, city_id = places[account_id]
+        new_rows += [
+            {
+                "account_id": account_id,
+                "category": "high_value",
+                "valid_from": start,
+                "valid_to": end,
+                "source": "derived",
+                "set_by": actor_id,
+                "set_at": now,
+                "reason": DERIVED_REASON,
+                "province_id": province_id,
+                "city_id": city_id,
+            }  # fmt: skip
+            for start, end in stretches
+        ]
+    if doomed:
+        for chunk in range(0, len(doomed), MAX_BOUND_IDS):
+            conn.execute(delete(DES).where(DES.c.id.in_(doomed[chunk : chunk + MAX_BOUND_IDS])))
+    for moves in (cut, extend):
+        if moves:
+            conn.execute(update(DES).where(DES.c.id == bindparam("row")).values(valid_to=bindparam("until")), moves)
+    if new_rows:
+        conn.execute(insert(DES), new_rows)
+    refresh_categories(session, account_ids=changed, today=today)
+    return len(changed)
+
+
+def _places(conn: Connection, account_ids: list[int]) -> dict[int, tuple[int, int]]:
+    stmt = select(ACCOUNTS.c.id, ACCOUNTS.c.province_id, ACCOUNTS.c.city_id)
+    rows = conn.execute(_where(stmt, ACCOUNTS.c.id, account_ids)).all()
+    return {int(i): (int(p), int(c)) for i, p, c in rows}
+
+
+def grade_of(mask: int) -> str:
+    """The service grade that follows from an account's categories: premium, key or standard."""
+    size = len(categories_of(mask))
+    return "premium" if size >= PREMIUM_MIN_CATEGORIES else "key" if size else "standard"
+
+
+def lifecycle_after(stage: str, old_mask: int, new_mask: int) -> str:
+    """A potential or churned account that becomes a key account is new; a key account that leaves every
+    category has churned; otherwise the stage stays as it was."""
+    if new_mask and not old_mask and stage in ("potential", "churned"):
+        return "new"
+    if old_mask and not new_mask:
+        return "churned"
+    return stage
+
+
+def refresh_categories(
+    session: Session, *, account_ids: Optional[Collection[int]] = None, today: Optional[dt.date] = None
+) -> int:
+    """Set accounts.category_mask (and the grade and lifecycle stage that follow) from the designations open
+    on `today`; returns how many accounts changed."""
+    today = today or dt.date.today()
+    conn = session.connection()
+    open_rows = select(DES.c.account_id, DES.c.category).where(
+        DES.c.valid_from <= today, (DES.c.valid_to.is_(None)) | (DES.c.valid_to > today)
+    )
+    masks: dict[int, int] = {}
+    for account_id, category in conn.execute(_where(open_rows, DES.c.account_id, account_ids)).all():
+        masks[account_id] = masks.get(account_id, 0) | CATEGORY_BITS[category]
+    current = select(ACCOUNTS.c.id, ACCOUNTS.c.category_mask, ACCOUNTS.c.service_grade, ACCOUNTS.c.lifecycle_stage)
+    wanted = None if account_ids is None else set(account_ids)
+    changes = []
+    for account_id, mask, grade, stage in conn.execute(_where(current, ACCOUNTS.c.id, account_ids)).all():
+        if wanted is not None and account_id not in wanted:
+            continue
+        new_mask = masks.get(account_id, 0)
+        new = {"mask": new_mask, "grade": grade_of(new_mask), "stage": lifecycle_after(stage, mask or 0, new_mask)}
+        if (new["mask"], new["grade"], new["stage"]) != (mask or 0, grade, stage):
+            changes.append({"row": account_id, **new})
+    if changes:
+        conn.execute(
+            update(ACCOUNTS)
+            .where(ACCOUNTS.c.id == bindparam("row"))
+            .values(
+                category_mask=bindparam("mask"),
+                service_grade=bindparam("grade"),
+                lifecycle_stage=bindparam("stage"),
+            ),
+            changes,
+        )
+    return len(changes)
