@@ -30,6 +30,7 @@ PAGE_FILES = {  # page: (file, icon, menu section)
     "complaints": ("app_pages/complaints.py", ":material/support_agent:", "work"),
     "orders": ("app_pages/orders.py", ":material/assignment:", "work"),
     "users": ("app_pages/users.py", ":material/manage_accounts:", "admin"),
+    "import_data": ("app_pages/import_data.py", ":material/upload_file:", "admin"),
     "settings": ("app_pages/settings.py", ":material/tune:", "admin"),
     "definitions": ("app_pages/definitions.py", ":material/menu_book:", "reference"),
     "my_account": ("app_pages/my_account.py", ":material/person:", "reference"),

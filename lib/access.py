@@ -31,6 +31,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "orders": frozenset({"team_lead"}),
     "definitions": frozenset({"executive", "team_lead", "staff", "admin"}),
     "users": frozenset({"admin"}),
+    "import_data": frozenset({"admin", "team_lead"}),
     "settings": frozenset({"admin"}),
     "my_account": frozenset({"executive", "team_lead", "staff", "admin"}),
 }

@@ -53,6 +53,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page.overview": {"en": "Overview", "zh": "总览"},
     "page.accounts": {"en": "Key accounts", "zh": "大客户名录"},
     "page.users": {"en": "Users and roles", "zh": "用户与角色"},
+    "page.import_data": {"en": "Import data", "zh": "导入数据"},
     "page.settings": {"en": "Settings", "zh": "参数设置"},
     "page.my_account": {"en": "My account", "zh": "我的账号"},
     "page.tiers": {"en": "Tiers & overlaps", "zh": "客户分类与交叉"},

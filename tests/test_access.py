@@ -27,7 +27,8 @@ ANALYTICS = {
 }
 EXPECTED_PAGES = {
     "executive": ANALYTICS,
-    "team_lead": ANALYTICS | {"plan", "work_queue", "log_revisit", "log_complaint", "complaints", "orders"},
+    "team_lead": ANALYTICS
+    | {"plan", "work_queue", "log_revisit", "log_complaint", "complaints", "orders", "import_data"},
     "staff": {
         "overview",
         "accounts",
@@ -40,7 +41,7 @@ EXPECTED_PAGES = {
         "log_complaint",
         "complaints",
     },
-    "admin": {"overview", "definitions", "users", "settings", "my_account"},
+    "admin": {"overview", "definitions", "users", "settings", "my_account", "import_data"},
 }
 
 
