@@ -12,6 +12,7 @@ import itertools
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -211,16 +212,32 @@ def demo_app_env(demo_database: str) -> Iterator[str]:
                 os.environ[key] = value
 
 
+def _serve_copy(demo_database: str, folder: Path) -> live_app.StreamlitServer:
+    """`streamlit run` of the real app on a fresh copy of the demo database in `folder`."""
+    import shutil
+
+    copy = folder / "demo.sqlite3"
+    shutil.copy(demo_database.removeprefix("sqlite:///"), copy)
+    env = {"DATABASE_URL": f"sqlite:///{copy}", "KAM_COOKIE_KEY": TEST_COOKIE_KEY, "KAM_ENV": "development"}
+    return live_app.start_streamlit("app.py", env=env)
+
+
 @pytest.fixture(scope="session")
 def demo_server(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[live_app.StreamlitServer]:
     """The real app served by `streamlit run` on a copy of the demo database, freshly started."""
-    import shutil
+    server = _serve_copy(demo_database, tmp_path_factory.mktemp("served"))
+    try:
+        yield server
+    finally:
+        server.stop()
 
-    source = demo_database.removeprefix("sqlite:///")
-    copy = tmp_path_factory.mktemp("served") / "demo.sqlite3"
-    shutil.copy(source, copy)
-    env = {"DATABASE_URL": f"sqlite:///{copy}", "KAM_COOKIE_KEY": TEST_COOKIE_KEY, "KAM_ENV": "development"}
-    server = live_app.start_streamlit("app.py", env=env)
+
+@pytest.fixture(scope="module")
+def private_demo_server(
+    demo_database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[live_app.StreamlitServer]:
+    """A server of its own for a module whose writes (settings, say) would change what other tests expect."""
+    server = _serve_copy(demo_database, tmp_path_factory.mktemp("served_private"))
     try:
         yield server
     finally:
