@@ -814,26 +814,27 @@ def parse_amount(text: str) -> tuple[Optional[Decimal], Optional[str]]:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), None
 
 
-def _code_of(kind: str, codes: Iterable[str], text: str) -> Optional[str]:
-    """A domain code given as itself or as its English or Chinese label, any letter case."""
-    wanted = text.strip().lower()
+def _codes_by_text(kind: str, codes: tuple[str, ...]) -> dict[str, str]:
+    """Each code, with spaces for underscores, and its English and Chinese labels (lower case) -> the code."""
+    found = {}
     for code in codes:
-        labels = i18n.LABELS[kind].get(code, {})
-        if wanted in {code, code.replace("_", " "), *(v.lower() for v in labels.values())}:
-            return code
-    return None
+        labels = i18n.LABELS[kind].get(code, {}).values()
+        found |= {text: code for text in (code, code.replace("_", " "), *(label.lower() for label in labels))}
+    return found
+
+
+INDUSTRY_BY_TEXT = _codes_by_text("industry", INDUSTRIES)
+CATEGORY_BY_TEXT = _codes_by_text("category", CATEGORIES) | {"high-value": "high_value", "高值": "high_value"}
 
 
 def parse_industry(text: str) -> Optional[str]:
-    return _code_of("industry", INDUSTRIES, text)
+    """An industry code, given as itself or as its English or Chinese name, any letter case."""
+    return INDUSTRY_BY_TEXT.get(text.strip().lower())
 
 
 def parse_category(text: str) -> Optional[str]:
-    """A category code; also "high_value", which the caller refuses with its own message."""
-    code = _code_of("category", CATEGORIES, text)
-    if code is None and text.strip().lower() in {"high-value", "高值"}:
-        return "high_value"
-    return code
+    """A category code (also "high_value", which the caller refuses with its own message)."""
+    return CATEGORY_BY_TEXT.get(text.strip().lower())
 
 
 # -- Reference data ---------------------------------------------------------------------------------
