@@ -185,6 +185,39 @@ def test_a_new_user_needs_matching_passwords_a_real_email_and_a_free_username(en
     assert refused.value.errors[field] == code
 
 
+@pytest.mark.parametrize(
+    ("role", "node", "allowed"),
+    [
+        ("executive", "national", True),
+        ("executive", "province", False),
+        ("admin", "city", False),
+        ("team_lead", "province", True),
+        ("team_lead", "city", True),
+        ("team_lead", "national", False),
+        ("staff", "city", True),
+        ("staff", "province", False),
+        ("staff", "national", False),
+    ],
+)
+def test_a_role_must_sit_at_an_organisation_level_that_fits_it(engine, data, role, node, allowed):
+    """Executives and admins at headquarters, leads over a province or city, account managers in a city;
+    creating or editing a user elsewhere names the node field."""
+    values = dict(username="new.one", name="New", role=role, org_unit_id=data[node], password=NEW_PASSWORD)
+    edit = {**EDIT, "role": role, "org_unit_id": data[node]}
+    if allowed:
+        with write_session(engine) as s:
+            commands.create_user(session=s, actor=actor(data, "root"), bcrypt_rounds=4, **values)
+        assert run(engine, commands.update_user, data, **edit) == data["am"]
+        return
+    with write_session(engine) as s, pytest.raises(ValidationError) as refused:
+        commands.create_user(session=s, actor=actor(data, "root"), bcrypt_rounds=4, **values)
+    assert refused.value.errors == {"org_unit_id": f"users.error.org_for_{role}"}
+    with pytest.raises(ValidationError) as refused:
+        run(engine, commands.update_user, data, **edit)
+    assert refused.value.errors == {"org_unit_id": f"users.error.org_for_{role}"}
+    assert row(engine, "am").role == "staff"
+
+
 def test_an_admin_cannot_remove_their_own_admin_role_but_another_admin_can(engine, data):
     """Self-demotion is refused with a clear message; a second admin may do it."""
     with pytest.raises(CommandError) as refused:

@@ -23,6 +23,14 @@ LOCK_MINUTES = 15
 MAX_NAME = 120
 MAX_EMAIL = 200
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The organisation levels each role belongs at: executives and administrators at headquarters, team
+# leads over a province or a city, account managers in a city (their local network).
+ROLE_LEVELS = {
+    "executive": frozenset({"national"}),
+    "admin": frozenset({"national"}),
+    "team_lead": frozenset({"province", "city"}),
+    "staff": frozenset({"city"}),
+}
 
 
 def password_problem(password: str) -> Optional[str]:
@@ -69,8 +77,8 @@ def create_user(
         errors["name"] = "form.error.required"
     if role not in ROLES:
         errors["role"] = "form.error.required"
-    if org_unit_id is None or session.get(OrgUnit, org_unit_id) is None:
-        errors["org_unit_id"] = "form.error.required"
+    if problem := org_problem(session, role, org_unit_id):
+        errors["org_unit_id"] = problem
     if problem := password_problem(password or ""):
         errors["password"] = problem
     elif password_repeat is not None and password_repeat != password:
@@ -122,6 +130,16 @@ def require_admin(user: CurrentUser) -> None:
         raise CommandError("form.error.role")
 
 
+def org_problem(session: Session, role: Optional[str], org_unit_id: Optional[int]) -> Optional[str]:
+    """The message key of what is wrong with a user's organisation node for their role, or None."""
+    unit = None if org_unit_id is None else session.get(OrgUnit, org_unit_id)
+    if unit is None:
+        return "form.error.required"
+    if role in ROLE_LEVELS and unit.level not in ROLE_LEVELS[role]:
+        return f"users.error.org_for_{role}"
+    return None
+
+
 def email_problem(email: Optional[str]) -> Optional[str]:
     """The message key of what is wrong with an e-mail address (empty is allowed), or None."""
     text = (email or "").strip()
@@ -169,8 +187,8 @@ def update_user(
         errors["email"] = problem
     if role not in ROLES:
         errors["role"] = "form.error.required"
-    if org_unit_id is None or session.get(OrgUnit, org_unit_id) is None:
-        errors["org_unit_id"] = "form.error.required"
+    if problem := org_problem(session, role, org_unit_id):
+        errors["org_unit_id"] = problem
     if errors:
         raise ValidationError(errors)
     if target.id == user.id and role != "admin":

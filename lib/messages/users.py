@@ -82,4 +82,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "users.own_password_changed": {"en": "Your password is changed.", "zh": "您的密码已修改。"},
     "my_account.scope": {"en": "You see: {scope}.", "zh": "您的数据范围：{scope}。"},
     "my_account.pages": {"en": "Your pages: {pages}.", "zh": "您可使用的页面：{pages}。"},
+    "users.error.org_for_executive": {
+        "en": "An executive belongs at headquarters (the national node).",
+        "zh": "高管须属于总部（全国节点）。",
+    },
+    "users.error.org_for_admin": {
+        "en": "An administrator belongs at headquarters (the national node).",
+        "zh": "管理员须属于总部（全国节点）。",
+    },
+    "users.error.org_for_team_lead": {
+        "en": "A team lead leads a province or a city; choose one.",
+        "zh": "团队负责人须属于某个省份或地市。",
+    },
+    "users.error.org_for_staff": {
+        "en": "An account manager works in a city (a local network); choose one.",
+        "zh": "客户经理须属于某个地市（本地网）。",
+    },
 }
