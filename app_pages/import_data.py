@@ -1,5 +1,6 @@
-"""Import data (administrators; team leads within their region): accounts, monthly spend and designations
-from CSV or Excel. Every row is checked before anything is stored; then all rows are stored at once."""
+"""Import data (administrators; team leads within their region): regions (administrators only), accounts,
+monthly spend and designations from CSV or Excel. Every row is checked before anything is stored; then all
+rows are stored at once."""
 
 import hashlib
 
@@ -13,7 +14,9 @@ user = ui.current_user()
 lang = ui.lang()
 zh = lang == "zh"
 NOTICE, CHECKED, UPLOADS = "import_notice", "import_checked", "import_uploads"
-TABLES = ("accounts", "monthly_spend", "designations")
+# The cached reads each kind's commit makes stale (regions: the org tree behind every region filter).
+TABLES = {"regions": ("org_units",)}
+DATA_TABLES = ("accounts", "monthly_spend", "designations")
 PREVIEW_ROWS = 20
 
 st.title(ui.tr("imports.title"))
@@ -24,7 +27,7 @@ if notice := st.session_state.pop(NOTICE, None):
 kind = ui.url_choice(
     st.segmented_control,
     ui.tr("imports.kind"),
-    list(imports.KINDS),
+    list(imports.kinds_for(user.role)),
     key="kind",
     format_func=lambda k: ui.tr(f"imports.kind.{k}"),
     required=True,
@@ -126,7 +129,12 @@ if st.button(ui.tr("imports.commit"), type="primary", icon=":material/upload:", 
         bar.progress(done / total, text=ui.tr("imports.progress", done=done, total=total))
 
     outcome, _ = ui.submit(
-        commit_import, tables=TABLES, kind=kind, rows=source.rows, file_name=upload.name, progress=progress
+        commit_import,
+        tables=TABLES.get(kind, DATA_TABLES),
+        kind=kind,
+        rows=source.rows,
+        file_name=upload.name,
+        progress=progress,
     )
     st.session_state.pop(CHECKED, None)  # whatever happened, the next run checks the file afresh
     if outcome is not None:

@@ -1,4 +1,4 @@
-"""Importing accounts, monthly spend and designations from CSV or Excel files. No Streamlit.
+"""Importing regions, accounts, monthly spend and designations from CSV or Excel files. No Streamlit.
 
 Three steps, each usable on its own:
 
@@ -36,14 +36,17 @@ from lib.commands import MAX_TEXT, CommandError
 from lib.domain import CATEGORIES, DESIGNATED_CATEGORIES, INDUSTRIES
 from lib.models import Account, Designation, MonthlySpend, OrgUnit, User
 
-KINDS = ("accounts", "monthly_spend", "designations")
+KINDS = ("regions", "accounts", "monthly_spend", "designations")  # regions first: accounts need them
 IMPORTER_ROLES = frozenset({"admin", "team_lead"})
+ADMIN_ONLY_KINDS = frozenset({"regions"})  # the organisation tree is the whole country's
 MAX_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 64  # cells read per Excel row; far more than any kind has
 CHUNK = 500  # values per IN (...) lookup
 MAX_AMOUNT = Decimal("1e12")  # monthly_spend.amount is NUMERIC(14, 2)
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$")
+ORG_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")  # org_units.code is VARCHAR(16)
+MAX_UNIT_NAME = 80  # org_units.name_en and name_zh
 DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
@@ -60,6 +63,13 @@ class Column:
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
+    "regions": (
+        Column("code", "机构编码", True, "GD-GZ", "GD-GZ"),
+        Column("level", "层级", True, "city", "地市"),
+        Column("parent_code", "上级机构编码", False, "GD", "GD"),
+        Column("name_en", "英文名称", True, "Guangzhou", "Guangzhou"),
+        Column("name_zh", "中文名称", True, "广州市", "广州市"),
+    ),
     "accounts": (
         Column("code", "客户编码", True, "KA9000001", "KA9000001"),
         Column("name", "客户名称", True, "Example Technology Co., Ltd.", "示例科技有限公司"),
@@ -363,9 +373,18 @@ def preview_frame(source: SourceFile, result: Optional[Check], lang: str, limit:
 # -- Checking ---------------------------------------------------------------------------------------
 
 
-def require_importer(user: CurrentUser) -> None:
+def kinds_for(role: str) -> tuple[str, ...]:
+    """The kinds a role may import, in the order the page offers them."""
+    if role not in IMPORTER_ROLES:
+        return ()
+    return tuple(k for k in KINDS if role == "admin" or k not in ADMIN_ONLY_KINDS)
+
+
+def require_importer(user: CurrentUser, kind: Optional[str] = None) -> None:
     if user.role not in IMPORTER_ROLES:
         raise CommandError("imports.error.role")
+    if kind in ADMIN_ONLY_KINDS and user.role != "admin":
+        raise CommandError(f"imports.error.role_{kind}")
 
 
 def covers(scope: Scope, province_id: Optional[int], city_id: Optional[int]) -> bool:
@@ -388,13 +407,19 @@ def check(
     today: Optional[dt.date] = None,
 ) -> Check:
     """Validate every row against the database and the user's scope; plan the writes of the good ones."""
-    require_importer(user)
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
+    require_importer(user, kind)
     result = Check(kind, rows=len(rows))
     checker = _Checker(conn, user, kind, today or dt.date.today(), result)
     checker.common(rows)
-    {"accounts": checker.accounts, "monthly_spend": checker.spend, "designations": checker.designations}[kind](rows)
+    steps = {
+        "regions": checker.regions,
+        "accounts": checker.accounts,
+        "monthly_spend": checker.spend,
+        "designations": checker.designations,
+    }
+    steps[kind](rows)
     result.problems.sort(key=lambda p: (p.line, _column_order(kind, p.column)))
     for problem in result.problems:  # a rejected row is never also planned
         result.status.pop(problem.line, None)
@@ -500,6 +525,95 @@ class _Checker:
             self.reject(row.line, "account_code", "imports.error.unknown_account", value=_short(code))
             return None
         return account
+
+    # -- regions
+
+    def regions(self, rows: Sequence[SourceRow]) -> None:
+        """Provinces and cities, matched by code (any letter case; new codes are stored in capitals). A city's
+        parent is a province stored or anywhere in the file; a stored unit keeps its level and parent."""
+        stored = _stored_units(self.conn)
+        national = min((u for u in stored.values() if u["level"] == "national"), key=lambda u: u["id"], default=None)
+        if national is None:
+            raise CommandError("imports.error.no_national")
+        seen: dict[tuple, int] = {}
+        in_file: dict[str, tuple[str, Optional[str]]] = {}  # code (lower case) -> (code, level) of its first row
+        parsed: list[tuple[SourceRow, str, Optional[str]]] = []
+        for row in rows:
+            code = row.values.get("code", "")
+            if code and not ORG_CODE.match(code):
+                self.reject(row.line, "code", "imports.error.org_code", value=_short(code))
+                code = ""
+            text = row.values.get("level", "")
+            level = parse_level(text) if text else None
+            if text and level is None:
+                self.reject(row.line, "level", "imports.error.level", value=_short(text))
+            if code and self.first_seen(row, (code.lower(),), seen, "code", code):
+                in_file[code.lower()] = (code.upper(), level)
+            parsed.append((row, code, level))
+        for row, code, level in parsed:
+            unit = {
+                "name_en": self.text(row, "name_en", MAX_UNIT_NAME),
+                "name_zh": self.text(row, "name_zh", MAX_UNIT_NAME),
+            }
+            existing = stored.get(code.lower()) if code else None
+            if existing is not None and existing["level"] == "national":
+                self.reject(row.line, "code", "imports.error.national_code", value=existing["code"])
+                continue
+            if existing is not None and level is not None and existing["level"] != level:
+                self.reject(row.line, "level", f"imports.error.stored_as_{existing['level']}", value=existing["code"])
+            parent = self._unit_parent(row, level, national, stored, in_file)
+            if existing is not None and level == "city" == existing["level"] and parent is not None:
+                if parent[0] != existing["parent_id"]:  # a province new in this file has no id yet: also a move
+                    before = next((u["code"] for u in stored.values() if u["id"] == existing["parent_id"]), "")
+                    self.reject(
+                        row.line, "parent_code", "imports.error.parent_change", value=existing["code"], parent=before
+                    )
+            if row.line in self.bad or not code or level is None or parent is None:
+                continue
+            self._plan_unit(
+                row, existing, unit | {"code": code.upper(), "level": level, "parent_id": parent[0]}, parent[1]
+            )
+
+    def _unit_parent(
+        self, row: SourceRow, level: Optional[str], national: dict, stored: dict, in_file: dict
+    ) -> Optional[tuple[Optional[int], Optional[str]]]:
+        """(parent id, parent code) of a unit: the national node for a province; for a city its province, by
+        id when stored, by code when it is new in this file. None after rejecting the row (or without a level)."""
+        text = row.values.get("parent_code", "")
+        if level == "province":
+            if text and text.lower() != national["code"].lower():
+                self.reject(row.line, "parent_code", "imports.error.province_parent", national=national["code"])
+                return None
+            return national["id"], None
+        if level != "city":
+            return None
+        if not text:
+            self.reject(row.line, "parent_code", "imports.error.city_parent")
+            return None
+        parent = stored.get(text.lower())
+        if parent is not None:
+            if parent["level"] != "province":
+                self.reject(row.line, "parent_code", "imports.error.parent_not_province", value=parent["code"])
+                return None
+            return parent["id"], None
+        if text.lower() not in in_file:
+            self.reject(row.line, "parent_code", "imports.error.unknown_parent_region", value=_short(text))
+            return None
+        code, parent_level = in_file[text.lower()]
+        if parent_level == "city":
+            self.reject(row.line, "parent_code", "imports.error.parent_not_province", value=code)
+            return None
+        return None, code  # a province row of this file (if its level is unreadable, that line says so)
+
+    def _plan_unit(self, row: SourceRow, existing: Optional[dict], unit: dict, parent_code: Optional[str]) -> None:
+        if existing is None:
+            self.result.inserts.append(unit | {"parent_code": parent_code})
+            self.result.status[row.line] = "new"
+        elif (existing["name_en"], existing["name_zh"]) == (unit["name_en"], unit["name_zh"]):
+            self.result.status[row.line] = "unchanged"
+        else:
+            self.result.updates.append({"id": existing["id"], "name_en": unit["name_en"], "name_zh": unit["name_zh"]})
+            self.result.status[row.line] = "changed"
 
     # -- accounts
 
@@ -827,6 +941,24 @@ INDUSTRY_BY_TEXT = _codes_by_text("industry", INDUSTRIES)
 CATEGORY_BY_TEXT = _codes_by_text("category", CATEGORIES) | {"high-value": "high_value", "高值": "high_value"}
 
 
+LEVEL_BY_TEXT = {
+    "province": "province",
+    "省": "province",
+    "省份": "province",
+    "省级": "province",
+    "city": "city",
+    "地市": "city",
+    "市": "city",
+    "城市": "city",
+    "本地网": "city",
+}
+
+
+def parse_level(text: str) -> Optional[str]:
+    """province or city, written in English (any letter case) or Chinese (省, 省份, 地市, 市, 本地网)."""
+    return LEVEL_BY_TEXT.get(text.strip().lower())
+
+
 def parse_industry(text: str) -> Optional[str]:
     """An industry code, given as itself or as its English or Chinese name, any letter case."""
     return INDUSTRY_BY_TEXT.get(text.strip().lower())
@@ -838,6 +970,13 @@ def parse_category(text: str) -> Optional[str]:
 
 
 # -- Reference data ---------------------------------------------------------------------------------
+
+
+def _stored_units(conn) -> dict[str, dict[str, Any]]:
+    """Every org unit by its code in lower case (the tree has a few hundred units)."""
+    table = OrgUnit.__table__
+    stmt = select(table.c.id, table.c.code, table.c.level, table.c.parent_id, table.c.name_en, table.c.name_zh)
+    return {row["code"].lower(): dict(row) for row in conn.execute(stmt).mappings()}
 
 
 class _Regions:

@@ -48,14 +48,59 @@ def count(db, model, *where) -> int:
         return conn.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def test_the_page_offers_three_kinds_and_waits_for_a_file(db):
-    """Before a file is chosen the page explains what happens and offers nothing to import."""
+def test_the_page_offers_regions_first_and_waits_for_a_file(db):
+    """An administrator starts on regions (an empty database needs them first); before a file is chosen the
+    page explains what happens and offers nothing to import."""
     at = signed_in("admin", "import_data")
     assert "Import data" in [t.value for t in at.title]
     kinds = at.segmented_control(key="kind")
-    assert kinds.options == ["Accounts", "Monthly spend", "Designations"]
+    assert kinds.options == ["Regions", "Accounts", "Monthly spend", "Designations"]
+    assert kinds.value == "regions"
+    assert any("first on a new database" in c.value for c in at.caption)
     assert WAITING in [i.value for i in at.info]
     assert "Import" not in [b.label for b in at.button]
+
+
+def test_a_team_lead_is_not_offered_regions_even_by_link(db):
+    """The organisation tree is the administrators'; a link naming regions opens accounts for a team lead."""
+    at = signed_in("lead.gd", "import_data", kind="regions")
+    kinds = at.segmented_control(key="kind")
+    assert kinds.options == ["Accounts", "Monthly spend", "Designations"]
+    assert kinds.value == "accounts"
+
+
+def test_an_admin_imports_a_city_and_every_page_offers_it_at_once(db):
+    """A new city and an unchanged province: previewed, imported, and the cached tree refreshed, so the
+    users form of the same session lists the new city right away."""
+    at = signed_in("admin", "import_data")
+    rows = "code,level,parent_code,name_en,name_zh\nGD-ST,city,GD,Shantou,汕头市\nGD,省,,Guangdong,广东省\n"
+    upload(at, "regions.csv", rows.encode())
+    assert metrics(at) == {"Rows": "2", "New": "1", "Changed": "0", "Unchanged": "1", "Rejected": "0"}
+    assert at.dataframe[0].value["status"].tolist() == ["new", "unchanged"]
+    import_button(at).click().run()
+    assert not at.exception, at.exception
+    assert [shown(s.value) for s in at.success] == ["Imported regions.csv: 1 new, 0 changed, 1 unchanged."]
+    with db.connect() as conn:
+        stored = conn.execute(
+            select(OrgUnit.level, OrgUnit.parent_id, OrgUnit.province_id).where(OrgUnit.code == "GD-ST")
+        ).one()
+        guangdong = conn.scalar(select(OrgUnit.id).where(OrgUnit.code == "GD"))
+    assert tuple(stored) == ("city", guangdong, guangdong)
+    at.switch_page("app_pages/users.py").run()
+    assert not at.exception, at.exception
+    organisations = next(s for s in at.selectbox if s.label == "Organisation node")
+    assert "Guangdong · Shantou" in organisations.options
+
+
+def test_a_rejected_region_row_is_explained_in_chinese(db):
+    """A city under an unknown province, in a GBK file with Chinese headers: the reason is in Chinese."""
+    at = signed_in("admin", "import_data", lang="zh")
+    data = "机构编码,层级,上级机构编码,英文名称,中文名称\nXX-A1,地市,XX,Nowhere,无名市\n".encode("gbk")
+    upload(at, "区域.csv", data)
+    assert at.dataframe[1].value.to_dict("records") == [
+        {"line": 2, "column": "上级机构编码", "reason": "数据库和本文件中都没有编码为“XX”的省份。"}
+    ]
+    assert import_button(at, "导入").disabled
 
 
 def test_a_team_lead_previews_then_imports_new_accounts_of_their_province(db):
@@ -175,7 +220,7 @@ def test_an_excel_file_is_previewed_with_its_row_numbers(db):
         book.active.append(row)
     out = io.BytesIO()
     book.save(out)
-    at = signed_in("admin", "import_data")
+    at = signed_in("admin", "import_data", kind="accounts")
     upload(at, "accounts.xlsx", out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     preview = at.dataframe[0].value
     assert preview["line"].tolist() == [3] and preview["status"].tolist() == ["new"]

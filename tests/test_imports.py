@@ -24,7 +24,7 @@ from tests.test_access import scope_of
 
 TODAY = dt.date.today()  # the derivation judges membership on the real today
 ACCOUNTS_HEADER = "code,name,industry,province,city,manager,parent_code,created_on\n"
-TABLES = (Account, MonthlySpend, Designation, AuditLog)
+TABLES = (OrgUnit, Account, MonthlySpend, Designation, AuditLog)
 
 
 # -- helpers ----------------------------------------------------------------------------------------
@@ -573,6 +573,7 @@ def test_a_file_with_one_bad_row_writes_nothing(engine, ids):
 
 
 IMPORTS = {
+    "regions": "code,level,parent_code,name_en,name_zh\nG1,city,GAMMA,Gamma One,伽马一\nGAMMA,province,,Gamma,伽马省\n",
     "accounts": ACCOUNTS_HEADER + "n1,新客户,manufacturing,ALPHA,A2,am_b,,2025-03-01\na1,Renamed,finance,ALPHA,A1,,,\n",
     "monthly_spend": "account_code,month,amount\na1,2026-01,3100\na4,2026-01,200.5\n",
     "designations": "account_code,category,valid_from,valid_to,reason\na4,group,2026-01-01,,Group HQ\n",

@@ -1,4 +1,5 @@
-"""Committing an import of accounts, monthly spend or designations: all rows or none, in one transaction."""
+"""Committing an import of regions, accounts, monthly spend or designations: all rows or none, in one
+transaction."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from lib import derivation, imports
 from lib.access import CurrentUser
 from lib.commands import CommandError, audit, utcnow
 from lib.imports import Check, Problem, SourceRow
-from lib.models import Account, Designation, MonthlySpend
+from lib.models import Account, Designation, MonthlySpend, OrgUnit
 
 CHUNK = 1000  # rows per executemany, and per step of the progress bar
 ACCOUNTS = Account.__table__
 SPEND = MonthlySpend.__table__
 DESIGNATIONS = Designation.__table__
+ORG = OrgUnit.__table__
 # Imports queue behind one another on PostgreSQL (SQLite's BEGIN IMMEDIATE already does this).
 LOCK_KEY = zlib.crc32(b"kam.imports")
 
@@ -58,7 +60,7 @@ def commit_import(
     Rows already stored as they are write nothing; an import with nothing to change writes nothing at
     all, not even an audit row, so importing the same file twice leaves the database as it was.
     """
-    imports.require_importer(user)
+    imports.require_importer(user, kind)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
     plan = imports.check(session, user=user, kind=kind, rows=rows, today=today)
@@ -68,7 +70,9 @@ def commit_import(
     if not plan.writes:
         return ImportResult(kind, 0, 0, unchanged)
     steps = _Steps(plan.writes, progress)
-    if kind == "accounts":
+    if kind == "regions":
+        _write_regions(session, plan, steps)
+    elif kind == "accounts":
         _write_accounts(session, plan, steps)
     elif kind == "monthly_spend":
         _write_spend(session, plan, steps)
@@ -107,6 +111,45 @@ class _Steps:
                 self.done += len(chunk)
                 if self.progress is not None:
                     self.progress(self.done, self.total)
+
+
+def add_regions(session: Session, units: Sequence[dict[str, Any]]) -> None:
+    """Insert org units, provinces before cities. Each has code, level, name_en, name_zh and parent_id (for a
+    province the national node, for a city its stored province), or for a city whose province is among
+    `units`, parent_id None and parent_code. province_id is set as everywhere: a province's own id, a city's
+    province's id."""
+    _insert_units(session, units, _Steps(len(units), None))
+
+
+def _insert_units(session: Session, units: Sequence[dict[str, Any]], steps: _Steps) -> None:
+    columns = ("code", "level", "parent_id", "name_en", "name_zh")
+    provinces = [{c: unit[c] for c in columns} for unit in units if unit["level"] == "province"]
+    steps.run(session, insert(ORG), provinces)
+    for chunk in imports._chunks([unit["code"] for unit in provinces]):
+        session.execute(
+            update(ORG).where(ORG.c.code.in_(chunk), ORG.c.level == "province").values(province_id=ORG.c.id)
+        )
+    cities = [unit for unit in units if unit["level"] == "city"]
+    ids = _unit_ids(session, {city["parent_code"] for city in cities if city["parent_id"] is None})
+    rows = []
+    for city in cities:
+        parent = city["parent_id"] if city["parent_id"] is not None else ids[city["parent_code"]]
+        rows.append({c: city[c] for c in columns} | {"parent_id": parent, "province_id": parent})
+    steps.run(session, insert(ORG), rows)
+
+
+def _unit_ids(session: Session, codes: set[str]) -> dict[str, int]:
+    found = {}
+    for chunk in imports._chunks(codes):
+        found |= dict(session.execute(select(ORG.c.code, ORG.c.id).where(ORG.c.code.in_(chunk))).all())
+    return found
+
+
+def _write_regions(session: Session, plan: Check, steps: _Steps) -> None:
+    _insert_units(session, plan.inserts, steps)
+    names = {"name_en": bindparam("b_name_en"), "name_zh": bindparam("b_name_zh")}
+    stmt = update(ORG).where(ORG.c.id == bindparam("b_id")).values(names)
+    steps.run(session, stmt, [{f"b_{key}": value for key, value in row.items()} for row in plan.updates])
 
 
 def _write_accounts(session: Session, plan: Check, steps: _Steps) -> None:

@@ -7,9 +7,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "上传 CSV（UTF-8 或 GBK 编码）或 Excel .xlsx 文件。系统先逐行检查；只有没有任何被拒绝的行时才会一次性全部保存。与已存数据相同的行不做任何修改，因此重复导入同一文件是安全的。",
     },
     "imports.kind": {"en": "What to import", "zh": "导入内容"},
+    "imports.kind.regions": {"en": "Regions", "zh": "区域"},
     "imports.kind.accounts": {"en": "Accounts", "zh": "客户"},
     "imports.kind.monthly_spend": {"en": "Monthly spend", "zh": "月度消费"},
     "imports.kind.designations": {"en": "Designations", "zh": "客户类别认定"},
+    "imports.help.regions": {
+        "en": "The organisation tree below headquarters, first on a new database: one row per province or city (level province or city, 省 or 地市), matched by org code (any letter case, stored in capitals). A city names its province in parent_code; a province leaves it empty. A known code updates its names; its level and province cannot change, since accounts and users belong to it.",
+        "zh": "总部以下的组织架构，新数据库须最先导入：每行一个省份或地市（层级填写 province 或 city、省 或 地市），按机构编码匹配（不区分大小写，保存为大写）。地市在“上级机构编码”中填写所属省份编码；省份留空。已有编码只更新名称；层级和所属省份不能修改，因为客户和用户都隶属于它。",
+    },
     "imports.help.accounts": {
         "en": "One row per account, matched by code: a new code adds an account, a known code updates the values that differ. Province and city by org code (GD, GD-GZ) or name; manager by username. Blank optional values keep what is stored.",
         "zh": "每行一个客户，按客户编码匹配：新编码新增客户，已有编码只更新不同的字段。省份和地市填写机构编码（如 GD、GD-GZ）或名称；客户经理填写用户名。可选字段留空则保留原值。",
@@ -64,6 +69,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "imports.error.role": {
         "en": "Only administrators and team leads can import data. Nothing was stored.",
         "zh": "只有系统管理员和团队主管可以导入数据。未保存任何内容。",
+    },
+    "imports.error.role_regions": {
+        "en": "Only administrators can import regions. Nothing was stored.",
+        "zh": "只有系统管理员可以导入区域。未保存任何内容。",
+    },
+    "imports.error.no_national": {
+        "en": "The database has no national organisation node yet: create the first administrator (lib.admin_cli create-admin) first. Nothing was stored.",
+        "zh": "数据库中还没有全国机构节点：请先创建第一个管理员（lib.admin_cli create-admin）。未保存任何内容。",
     },
     "imports.error.rejected": {
         "en": "Rows rejected when storing: {n} (the data changed since the check). Nothing was stored; check the file again.",
@@ -124,6 +137,46 @@ MESSAGES: dict[str, dict[str, str]] = {
     "imports.error.duplicate": {
         "en": "“{value}” is already on line {first} of this file.",
         "zh": "“{value}”已在本文件第 {first} 行出现。",
+    },
+    "imports.error.org_code": {
+        "en": "“{value}” is not an org code: 1–16 letters, digits, - or _, starting with a letter or digit (such as GD or GD-GZ).",
+        "zh": "“{value}”不是有效的机构编码：1–16 个字母、数字、- 或 _，以字母或数字开头（如 GD、GD-GZ）。",
+    },
+    "imports.error.level": {
+        "en": "Unknown level “{value}”: use province or city (省 or 地市).",
+        "zh": "未知层级“{value}”：请填写 province 或 city（省 或 地市）。",
+    },
+    "imports.error.national_code": {
+        "en": "{value} is the national node (headquarters); it cannot be imported.",
+        "zh": "{value} 是全国节点（总部），不能导入。",
+    },
+    "imports.error.stored_as_province": {
+        "en": "{value} is stored as a province; an import cannot make it a city, since accounts and users belong to it.",
+        "zh": "{value} 已作为省份保存；不能通过导入改为地市，因为客户和用户都隶属于它。",
+    },
+    "imports.error.stored_as_city": {
+        "en": "{value} is stored as a city; an import cannot make it a province, since accounts and users belong to it.",
+        "zh": "{value} 已作为地市保存；不能通过导入改为省份，因为客户和用户都隶属于它。",
+    },
+    "imports.error.province_parent": {
+        "en": "A province belongs to headquarters: leave parent_code empty or write {national}.",
+        "zh": "省份隶属于总部：上级机构编码请留空或填写 {national}。",
+    },
+    "imports.error.city_parent": {
+        "en": "A city needs the org code of its province (such as GD).",
+        "zh": "地市须填写所属省份的机构编码（如 GD）。",
+    },
+    "imports.error.parent_not_province": {
+        "en": "{value} is not a province: a city belongs to a province.",
+        "zh": "{value} 不是省份：地市必须隶属于省份。",
+    },
+    "imports.error.unknown_parent_region": {
+        "en": "No province with the code “{value}” is stored or in this file.",
+        "zh": "数据库和本文件中都没有编码为“{value}”的省份。",
+    },
+    "imports.error.parent_change": {
+        "en": "{value} belongs to {parent}; an import cannot move it to another province, since its accounts and users would move with it.",
+        "zh": "{value} 隶属于 {parent}；不能通过导入迁移到其他省份，因为其客户和用户会随之迁移。",
     },
     "imports.error.industry": {
         "en": "Unknown industry “{value}”: use a code such as finance, or its English or Chinese name.",
