@@ -1,16 +1,17 @@
-"""Importing the organisation tree (provinces and cities) on SQLite and PostgreSQL: every rule with its
-line number, province ids, idempotency."""
+"""Importing the organisation tree (provinces and cities) and loading the built-in one from the shell,
+on SQLite and PostgreSQL: every rule with its line number, province ids, idempotency."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from lib import imports
+from lib import admin_cli, imports
 from lib.access import NATIONAL, CurrentUser
 from lib.commands import CommandError
 from lib.commands.imports import ImportRejected
 from lib.models import Account, AuditLog, OrgUnit
+from lib.regions import PROVINCES
 from tests import handmade
 from tests.test_imports import commit, dry_run, found, snapshot
 
@@ -34,6 +35,11 @@ def units(engine, *codes: str) -> dict[str, tuple]:
     )
     with engine.connect() as conn:
         return {row[0]: tuple(row[1:]) for row in conn.execute(stmt)}
+
+
+def count_units(engine) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(OrgUnit))
 
 
 # -- committing -------------------------------------------------------------------------------------
@@ -240,3 +246,51 @@ def test_without_a_national_node_regions_are_refused_with_a_clear_message(engine
     with engine.connect() as conn, pytest.raises(CommandError) as refused:
         imports.check(conn, user=admin, kind="regions", rows=source.rows)
     assert refused.value.code == "imports.error.no_national"
+
+
+# -- load-regions from the shell ------------------------------------------------------------------
+
+
+def test_load_regions_adds_the_built_in_tree_once(db_url, monkeypatch, capsys):
+    """On an empty database: the national node, 31 provinces and their cities with province ids; a second
+    run adds nothing and says so."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert admin_cli.main(["load-regions"]) == 0
+    first = capsys.readouterr().out
+    cities = sum(len(p.cities) for p in PROVINCES)
+    assert first.startswith(f"Added 31 provinces and {cities} cities:\n")
+    assert "  GD Guangdong (广东省), province: GD-GZ, GD-SZ" in first
+
+    from lib.db import make_engine
+
+    engine = make_engine(db_url)
+    try:
+        assert count_units(engine) == 1 + 31 + cities
+        tree = units(engine, "CN", "GD", "GD-GZ", "XJ-WLMQ")
+        assert tree == {
+            "CN": ("national", None, None, "National", "全国"),
+            "GD": ("province", "CN", "GD", "Guangdong", "广东省"),
+            "GD-GZ": ("city", "GD", "GD", "Guangzhou", "广州市"),
+            "XJ-WLMQ": ("city", "XJ", "XJ", "Urumqi", "乌鲁木齐市"),
+        }
+        before = snapshot(engine)
+        assert admin_cli.main(["load-regions"]) == 0
+        assert capsys.readouterr().out == "Nothing to add: the 31 provinces and their cities are stored already.\n"
+        assert snapshot(engine) == before and count_units(engine) == 1 + 31 + cities
+    finally:
+        engine.dispose()
+
+
+def test_load_regions_adds_only_what_is_missing(engine, ids):
+    """Next to a hand-made tree and an imported Guangdong with one city, only the missing units are added,
+    and a stored unit keeps its names."""
+    commit(engine, ids, "regions", HEADER + "GD,province,,Canton,粤\nGD-GZ,city,GD,Guangzhou,广州市\n")
+    added = admin_cli.load_regions(engine)
+    guangdong = next(a for a in added if a.code == "GD")
+    assert not guangdong.province_added and "GD-GZ" not in guangdong.cities and "GD-SZ" in guangdong.cities
+    assert units(engine, "GD", "GD-SZ", "ALPHA") == {
+        "GD": ("province", "CN", "GD", "Canton", "粤"),
+        "GD-SZ": ("city", "GD", "GD", "Shenzhen", "深圳市"),
+        "ALPHA": ("province", "CN", "ALPHA", "Alpha", "ALPHA"),
+    }
+    assert admin_cli.load_regions(engine) == []

@@ -81,12 +81,14 @@ def clean_text(
     return text
 
 
-def audit(session: Session, user: CurrentUser | int, action: str, entity: str, entity_id: Any, **detail: Any) -> None:
-    """Record a write: who (a user or a user id), when, what."""
+def audit(
+    session: Session, user: CurrentUser | int | None, action: str, entity: str, entity_id: Any, **detail: Any
+) -> None:
+    """Record a write: who (a user, a user id, or None for a command run from the shell), when, what."""
     session.add(
         AuditLog(
             at=utcnow(),
-            user_id=user if isinstance(user, int) else user.id,
+            user_id=user if user is None or isinstance(user, int) else user.id,
             action=action,
             entity=entity,
             entity_id=str(entity_id),
