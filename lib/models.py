@@ -231,6 +231,31 @@ class OrderEvent(Base):
     )
 
 
+# Tables that summarise others (rollups): derived, never generated, loaded or imported as data.
+DERIVED_TABLES = frozenset({"stage_flow_days"})
+
+
+class StageFlowDay(Base):
+    """Rollup of the stage intervals of order_events: per day, region, stage and service grade, how many
+    intervals entered the stage, how many left it, and how many of those left within their target.
+
+    Kept in the same transaction as every write of an interval (lib/rollups.py) and rebuilt from the
+    raw rows by `python -m lib.rollups rebuild`. Rows with city_id 0 hold the province's total, so that
+    national and province reads add up 31 regions instead of every city.
+    """
+
+    __tablename__ = "stage_flow_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: the province's total
+    stage: Mapped[str] = mapped_column(String(24), primary_key=True)
+    service_grade: Mapped[str] = mapped_column(String(16), primary_key=True)
+    entered: Mapped[int] = mapped_column(Integer, default=0)
+    exited: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (Index("ix_stage_flow_days_city", "city_id", "day"),)
+
+
 class Complaint(Base):
     __tablename__ = "complaints"
     id: Mapped[int] = mapped_column(primary_key=True)

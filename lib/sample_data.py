@@ -44,8 +44,8 @@ from sqlalchemy import (
     text,
 )
 
-from lib import domain
-from lib.models import Account, Base
+from lib import domain, rollups
+from lib.models import DERIVED_TABLES, Account, Base
 from lib.regions import PROVINCES
 
 Progress = Callable[[float, str], None]
@@ -1539,7 +1539,7 @@ def generate(
         "surveys": surveys,
         "account_plans": plans, "plan_actions": actions, "audit_log": _audit_log(designations, settings),
     }  # fmt: skip
-    tables = {name: conform(name, raw[name]) for name in Base.metadata.tables}
+    tables = {name: conform(name, raw[name]) for name in Base.metadata.tables if name not in DERIVED_TABLES}
     report(1.0, "done")
     return tables
 
@@ -1739,6 +1739,8 @@ def load_dataset(
                     report(done / total, name)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn, prepared)
+        report(done / total, "rollups")
+        rollups.rebuild(conn)
     report(1.0, "done")
 
 

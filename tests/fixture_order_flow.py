@@ -16,6 +16,7 @@ from typing import Optional
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from lib import rollups
 from lib.domain import DEFAULT_STAGE_TARGET_HOURS, STAGES
 from lib.models import Order, OrderEvent, StageTarget
 from lib.periods import Period
@@ -225,4 +226,6 @@ def build(engine: Engine) -> dict[str, int]:
                     note="hand-made",
                 )
             )
+    with engine.begin() as conn:  # as after any bulk load: the rollups follow the raw rows
+        rollups.rebuild(conn)
     return ids

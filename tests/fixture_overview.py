@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from lib import rollups
 from lib.models import MonthlySpend, OrderEvent, Revisit
 from tests import handmade
 
@@ -97,6 +98,8 @@ def build(engine: Engine) -> dict[str, int]:
                     created_at=T(2026, 1, 1),
                 )
             )
+    with engine.begin() as conn:  # as after any bulk load: the rollups follow the raw rows
+        rollups.rebuild(conn)
     return ids
 
 

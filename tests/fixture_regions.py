@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from lib import rollups
 from lib.models import (
     Account,
     AccountPlan,
@@ -315,4 +316,6 @@ def build(engine: Engine) -> dict[str, int]:
                     set_at=SET_AT,
                 )
             )
+    with engine.begin() as conn:  # as after any bulk load: the rollups follow the raw rows
+        rollups.rebuild(conn)
     return ids

@@ -16,6 +16,7 @@ import datetime as dt
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from lib import rollups
 from lib.models import Account, Designation, HighValueThreshold, MonthlySpend, Order, OrderEvent
 from lib.periods import Period, add_months
 from tests import handmade
@@ -155,4 +156,6 @@ def build(engine: Engine) -> dict[str, int]:
                     service_grade="key",
                 )
             )
+    with engine.begin() as conn:  # as after any bulk load: the rollups follow the raw rows
+        rollups.rebuild(conn)
     return ids

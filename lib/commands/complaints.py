@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lib import rollups
 from lib.access import CurrentUser, scope_condition
 from lib.commands import (
     CommandError,
@@ -301,24 +302,24 @@ def raise_order_from_complaint(
     session.add(order)
     session.flush()
     order.code = f"WO{order.id:08d}"
-    session.add(
-        OrderEvent(
-            order_id=order.id,
-            kind="enter",
-            stage=STAGES[0],
-            at=now,
-            exited_at=None,
-            hold_seconds=0,
-            duration_seconds=None,
-            target_seconds=stage_target_seconds(session, order.service_grade, STAGES[0], now.date()),
-            unit_id=order.raised_by_unit_id,
-            actor_id=user.id,
-            province_id=order.province_id,
-            city_id=order.city_id,
-            service_grade=order.service_grade,
-            note="",
-        )
+    entered = OrderEvent(
+        order_id=order.id,
+        kind="enter",
+        stage=STAGES[0],
+        at=now,
+        exited_at=None,
+        hold_seconds=0,
+        duration_seconds=None,
+        target_seconds=stage_target_seconds(session, order.service_grade, STAGES[0], now.date()),
+        unit_id=order.raised_by_unit_id,
+        actor_id=user.id,
+        province_id=order.province_id,
+        city_id=order.city_id,
+        service_grade=order.service_grade,
+        note="",
     )
+    session.add(entered)
+    rollups.interval_entered(session, entered)
     session.flush()
     audit(
         session,

@@ -18,6 +18,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lib import rollups
 from lib.access import CurrentUser, scope_condition
 from lib.commands import CommandError, OutOfScope, ValidationError, audit, clean_text, utcnow
 from lib.commands.complaints import stage_target_seconds
@@ -59,6 +60,7 @@ def advance_order(
     interval.exited_at = now
     interval.duration_seconds = max(0, _seconds(now - interval.at) - (interval.hold_seconds or 0))
     interval.note = _joined(interval.note, text)
+    rollups.interval_left(session, interval)
     position = STAGES.index(order.current_stage)
     event_id = None
     if position + 1 < len(STAGES):
@@ -75,6 +77,7 @@ def advance_order(
         session.add(entered)
         order.current_stage = stage
         session.flush()
+        rollups.interval_entered(session, entered)
         event_id = entered.id
     else:
         order.current_stage, order.status, order.closed_at = CLOSED_STAGE, "closed", now

@@ -40,10 +40,11 @@ from lib.access import Scope, scope_condition
 from lib.domain import GRADES, STAGES
 from lib.models import Account, Order, OrderEvent, OrgUnit, StageTarget
 from lib.periods import Period
-from lib.queries import reads
+from lib.queries import flow, reads
 from lib.queries.filters import category_condition
 
 EVENTS = OrderEvent.__table__
+FLOW = flow.FLOW
 ORDERS = Order.__table__
 ACCOUNTS = Account.__table__
 ORG = OrgUnit.__table__
@@ -239,12 +240,19 @@ def throughput_per_week(
     """
     first_monday = period.start - dt.timedelta(days=period.start.weekday())
     # Counted per stage and day in SQL (a few hundred rows), added up into weeks here.
-    ended = (
-        select(EVENTS.c.stage, day_of(conn, EVENTS.c.exited_at).label("day"))
-        .where(*_intervals(EVENTS, scope, categories, grade), _ended_in(EVENTS, period))
-        .subquery()
-    )
-    stmt = select(ended.c.stage, ended.c.day, func.count()).group_by(ended.c.stage, ended.c.day)
+    if flow.serves(scope, categories):
+        stmt = (
+            select(FLOW.c.stage, FLOW.c.day, func.sum(FLOW.c.exited))
+            .where(*flow.conditions(scope, period.start, period.end, grade=grade), FLOW.c.exited > 0)
+            .group_by(FLOW.c.stage, FLOW.c.day)
+        )
+    else:
+        ended = (
+            select(EVENTS.c.stage, day_of(conn, EVENTS.c.exited_at).label("day"))
+            .where(*_intervals(EVENTS, scope, categories, grade), _ended_in(EVENTS, period))
+            .subquery()
+        )
+        stmt = select(ended.c.stage, ended.c.day, func.count()).group_by(ended.c.stage, ended.c.day)
     counts: dict[tuple[str, int], int] = {}
     for stage, day, n in conn.execute(stmt):
         week = (_as_date(day) - first_monday).days // 7
@@ -356,6 +364,49 @@ def cumulative_flow(
     is the running sum of the last day with a change up to it.
     """
     _, moments = cfd_points(period)
+    if flow.serves(scope, categories):
+        levels = _cfd_levels_from_rollup(conn, scope, period, grade)
+    else:
+        levels = _cfd_levels(conn, scope, period, categories, grade)
+    rows = []
+    for stage in STAGES:  # 5 stages x at most 366 days: the level at the last change up to each point
+        changes_of_stage, i, level = sorted(levels[stage]), 0, 0
+        for moment in moments:
+            last_day = (moment - dt.timedelta(days=1)).date()
+            while i < len(changes_of_stage) and changes_of_stage[i][0] <= last_day:
+                level, i = changes_of_stage[i][1], i + 1
+            rows.append((last_day, stage, level))
+    return pd.DataFrame(rows, columns=["day", "stage", "orders"]).astype({"orders": "int64"})
+
+
+def _cfd_levels_from_rollup(
+    conn: Connection, scope: Scope, period: Period, grade: Optional[str]
+) -> dict[str, list[tuple[dt.date, int]]]:
+    """Per stage, (day, level after that day) at each day with a change; dt.date.min: the level at the start.
+
+    Entries minus exits per day of the period, after the entries minus exits of every day before it."""
+    day = case((FLOW.c.day < period.start, None), else_=FLOW.c.day)
+    stmt = (
+        select(FLOW.c.stage, day, func.sum(FLOW.c.entered - FLOW.c.exited))
+        .where(*flow.conditions(scope, None, period.end, grade=grade))
+        .group_by(FLOW.c.stage, day)
+    )
+    deltas: dict[str, list[tuple[dt.date, int]]] = {stage: [] for stage in STAGES}
+    for stage, changed_on, delta in conn.execute(stmt):
+        deltas[stage].append((dt.date.min if changed_on is None else _as_date(changed_on), int(delta)))
+    levels: dict[str, list[tuple[dt.date, int]]] = {}
+    for stage, changes in deltas.items():
+        running, levels[stage] = 0, []
+        for changed_on, delta in sorted(changes):
+            running += delta
+            levels[stage].append((changed_on, running))
+    return levels
+
+
+def _cfd_levels(
+    conn: Connection, scope: Scope, period: Period, categories: tuple[str, ...], grade: Optional[str]
+) -> dict[str, list[tuple[dt.date, int]]]:
+    """The same from the raw intervals: only those overlapping the period are read."""
     start, end = _midnight(period.start), _midnight(period.end)
     moves = _overlapping(
         _intervals(EVENTS, scope, categories, grade),
@@ -389,15 +440,7 @@ def cumulative_flow(
     levels: dict[str, list[tuple[dt.date, int]]] = {stage: [] for stage in STAGES}
     for stage, day, level in conn.execute(stmt):
         levels[stage].append((dt.date.min if day is None else _as_date(day), int(level)))
-    rows = []
-    for stage in STAGES:  # 5 stages x at most 366 days: the level at the last change up to each point
-        changes_of_stage, i, level = sorted(levels[stage]), 0, 0
-        for moment in moments:
-            last_day = (moment - dt.timedelta(days=1)).date()
-            while i < len(changes_of_stage) and changes_of_stage[i][0] <= last_day:
-                level, i = changes_of_stage[i][1], i + 1
-            rows.append((last_day, stage, level))
-    return pd.DataFrame(rows, columns=["day", "stage", "orders"]).astype({"orders": "int64"})
+    return levels
 
 
 @reads("order_events", "orders", "accounts")
@@ -475,18 +518,33 @@ def on_time_scorecard(
     at the end of the period whose time in stage (holds excluded) is already past the target.
     """
     moment = _midnight(period.end)
-    ended_region = _region_column(scope, EVENTS)
-    ended = (
-        select(
-            ended_region.label("region_id"),
-            EVENTS.c.stage.label("stage"),
-            func.count().label("ended"),
-            func.count(case((EVENTS.c.duration_seconds <= EVENTS.c.target_seconds, 1))).label("on_time"),
-            literal(0, Integer).label("overdue_now"),
+    if flow.serves(scope, categories):
+        region = flow.region_column(scope)
+        ended = (
+            select(
+                region.label("region_id"),
+                FLOW.c.stage.label("stage"),
+                func.sum(FLOW.c.exited).label("ended"),
+                func.sum(FLOW.c.on_time).label("on_time"),
+                literal(0, Integer).label("overdue_now"),
+            )
+            .where(*flow.conditions(scope, period.start, period.end, by_city=not scope.is_national, grade=grade))
+            .group_by(region, FLOW.c.stage)
+            .having(func.sum(FLOW.c.exited) > 0)
         )
-        .where(*_intervals(EVENTS, scope, categories, grade), _ended_in(EVENTS, period))
-        .group_by(ended_region, EVENTS.c.stage)
-    )
+    else:
+        ended_region = _region_column(scope, EVENTS)
+        ended = (
+            select(
+                ended_region.label("region_id"),
+                EVENTS.c.stage.label("stage"),
+                func.count().label("ended"),
+                func.count(case((EVENTS.c.duration_seconds <= EVENTS.c.target_seconds, 1))).label("on_time"),
+                literal(0, Integer).label("overdue_now"),
+            )
+            .where(*_intervals(EVENTS, scope, categories, grade), _ended_in(EVENTS, period))
+            .group_by(ended_region, EVENTS.c.stage)
+        )
     open_iv = _open_intervals(conn, scope, moment, categories, grade)
     open_region = _region_column(scope, open_iv)
     overdue = (

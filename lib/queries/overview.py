@@ -11,7 +11,7 @@ from lib.access import Scope, scope_condition
 from lib.domain import CATEGORIES, CATEGORY_BITS, categories_of, is_premium
 from lib.models import Complaint, Designation, MonthlySpend, Order, OrderEvent, Revisit, Survey
 from lib.periods import Period
-from lib.queries import reads
+from lib.queries import flow, reads
 from lib.queries.filters import category_condition
 
 DES = Designation.__table__
@@ -129,6 +129,13 @@ def complaint_counts(conn: Connection, scope: Scope, period: Period) -> dict[str
 @reads("order_events")
 def on_time_rate(conn: Connection, scope: Scope, period: Period) -> dict[str, float | int | None]:
     """Stage intervals that ended in the period, how many within their target, and the rate."""
+    if flow.serves(scope):
+        stmt = select(
+            func.coalesce(func.sum(flow.FLOW.c.exited), 0).label("ended"),
+            func.coalesce(func.sum(flow.FLOW.c.on_time), 0).label("on_time"),
+        ).where(*flow.conditions(scope, period.start, period.end))
+        row = {k: int(v) for k, v in conn.execute(stmt).mappings().one().items()}
+        return {**row, "rate": _ratio(row["on_time"], row["ended"])}
     exited = EVENTS.c.exited_at
     stmt = select(
         func.count().label("ended"),

@@ -31,7 +31,7 @@ from lib.access import Scope, scope_condition
 from lib.domain import PREMIUM_MIN_CATEGORIES
 from lib.models import Account, Complaint, Designation, MonthlySpend, Order, OrderEvent, OrgUnit, Survey, User
 from lib.periods import Period
-from lib.queries import reads
+from lib.queries import flow, reads
 
 ACCOUNTS = Account.__table__
 COMPLAINTS = Complaint.__table__
@@ -104,12 +104,13 @@ def _kpis(conn: Connection, scope: Scope, period: Period, level: str, manager_id
         return and_(scope_condition(scope, table), own)
 
     rows = _rows(scope, level, limit).subquery("rows")
+    rolled = level in ("province", "city") and manager_id is None and flow.serves(scope)
     parts = [
         q.subquery(name)
         for name, q in (
             ("categories", _categories(level, limit, period.last_day)),
             ("satisfaction", _satisfaction(level, limit, period)),
-            ("on_time", _on_time(level, limit, period)),
+            ("on_time", _on_time_rolled_up(level, scope, period) if rolled else _on_time(level, limit, period)),
             ("complaints", _open_complaints(level, limit, period)),
             ("spend", _spend(level, limit, period)),
         )
@@ -254,6 +255,22 @@ def _on_time(level: str, limit, period: Period) -> Select:
             limit(EVENTS),
         )
         .group_by(key)
+    )
+
+
+def _on_time_rolled_up(level: str, scope: Scope, period: Period) -> Select:
+    """The same per province or city from the stage-flow rollup (every interval has a target: the one
+    in force when it was entered, or the default)."""
+    key = flow.FLOW.c.province_id if level == "province" else flow.FLOW.c.city_id
+    return (
+        select(
+            key.label("key"),
+            func.sum(flow.FLOW.c.exited).label("ended"),
+            func.sum(flow.FLOW.c.on_time).label("on_time"),
+        )
+        .where(*flow.conditions(scope, period.start, period.end, by_city=level == "city"))
+        .group_by(key)
+        .having(func.sum(flow.FLOW.c.exited) > 0)
     )
 
 
