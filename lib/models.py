@@ -194,9 +194,12 @@ class Order(Base):
     complaint_id: Mapped[Optional[int]] = mapped_column(ForeignKey("complaints.id"))
     __table_args__ = (
         Index("ix_orders_province_received", "province_id", "received_at"),
+        Index("ix_orders_received", "received_at"),
         Index("ix_orders_status_stage", "status", "current_stage"),
         Index("ix_orders_closed", "closed_at"),
+        Index("ix_orders_province_closed", "province_id", "closed_at"),
         Index("ix_orders_account", "account_id"),
+        Index("ix_orders_complaint", "complaint_id"),  # a complaint's orders, counted on every workbench row
     )
 
 

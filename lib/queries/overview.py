@@ -102,11 +102,15 @@ def order_counts(conn: Connection, scope: Scope, period: Period) -> dict[str, in
     """Orders opened and closed in the period, and open at its end."""
     start, end = _dt(period.start), _dt(period.end)
     received, closed = ORDERS.c.received_at, ORDERS.c.closed_at
+
+    def count(*conditions):  # each one index range (received_at or closed_at, within the province)
+        return select(func.count()).where(scope_condition(scope, ORDERS), *conditions).scalar_subquery()
+
     stmt = select(
-        func.count(case((received >= start, 1))).label("opened"),
-        func.count(case((and_(closed >= start, closed < end), 1))).label("closed"),
-        func.count(case((or_(closed.is_(None), closed >= end), 1))).label("open_at_end"),
-    ).where(received < end, or_(closed.is_(None), closed >= start), scope_condition(scope, ORDERS))
+        count(received >= start, received < end).label("opened"),
+        count(closed >= start, closed < end).label("closed"),
+        (count(received < end) - count(closed < end)).label("open_at_end"),  # a closed order was received
+    )
     return {k: int(v) for k, v in conn.execute(stmt).mappings().one().items()}
 
 
