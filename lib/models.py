@@ -231,11 +231,15 @@ class OrderEvent(Base):
         Index("ix_order_events_order", "order_id", "at"),
         Index("ix_order_events_exit", "kind", "exited_at", "stage"),
         Index("ix_order_events_open", "kind", "stage", "exited_at", "at"),
+        # Finds the k-th shortest interval of a stage and grade within a duration class (time in stage).
+        Index(
+            "ix_order_events_duration", "kind", "stage", "service_grade", "duration_seconds", "exited_at", "province_id"
+        ),
     )
 
 
 # Tables that summarise others (rollups): derived, never generated, loaded or imported as data.
-DERIVED_TABLES = frozenset({"stage_flow_days"})
+DERIVED_TABLES = frozenset({"stage_flow_days", "stage_duration_months"})
 
 
 class StageFlowDay(Base):
@@ -257,6 +261,21 @@ class StageFlowDay(Base):
     exited: Mapped[int] = mapped_column(Integer, default=0)
     on_time: Mapped[int] = mapped_column(Integer, default=0)
     __table_args__ = (Index("ix_stage_flow_days_city", "city_id", "day"),)
+
+
+class StageDurationMonth(Base):
+    """Rollup of the hold-free durations of the stage intervals that ended in a month, per province, stage
+    and service grade: how many fell in each duration class (lib/rollups.py has the classes, 12 per
+    doubling). It tells in which class the k-th shortest interval lies, so a percentile needs to read
+    only that class's intervals. Kept and rebuilt like stage_flow_days."""
+
+    __tablename__ = "stage_duration_months"
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage: Mapped[str] = mapped_column(String(24), primary_key=True)
+    service_grade: Mapped[str] = mapped_column(String(16), primary_key=True)
+    duration_class: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intervals: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Complaint(Base):

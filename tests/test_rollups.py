@@ -138,6 +138,9 @@ READS = {
     "scorecard": lambda conn, scope, period, grade: order_flow.on_time_scorecard(
         conn, scope, period=period, grade=grade
     ),
+    "time_in_stage": lambda conn, scope, period, grade: order_flow.time_in_stage(
+        conn, scope, period=period, grade=grade
+    ),
     "cfd": lambda conn, scope, period, grade: order_flow.cumulative_flow(conn, scope, period=period, grade=grade),
     "province_kpis": lambda conn, scope, period, grade: regions.province_kpis(conn, scope, period=period),
     "city_kpis": lambda conn, scope, period, grade: regions.city_kpis(conn, scope, period=period),
@@ -155,6 +158,7 @@ def test_reads_from_the_rollup_equal_the_same_reads_from_the_raw_intervals(demo_
             cases = [(s, p, g) for s in _demo_scopes(conn) for p in periods for g in (None, "premium")]
             rolled = [READS[name](conn, *case) for case in cases]
             monkeypatch.setattr(flow, "serves", lambda *args, **kwargs: False)
+            monkeypatch.setattr(flow, "serves_durations", lambda *args, **kwargs: False)
             raw = [READS[name](conn, *case) for case in cases]
     finally:
         engine.dispose()

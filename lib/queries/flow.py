@@ -24,6 +24,11 @@ def serves(scope: Scope, categories: tuple[str, ...] = ()) -> bool:
     return not categories and scope.level in ("national", "province", "city")
 
 
+def serves_durations(scope: Scope, categories: tuple[str, ...] = ()) -> bool:
+    """Whether the duration rollup (kept per province, not per city) can answer."""
+    return not categories and scope.level in ("national", "province")
+
+
 def region_column(scope: Scope) -> ColumnElement:
     """Provinces for a national scope, cities within a province or city scope (as the raw reads group)."""
     return FLOW.c.province_id if scope.is_national else FLOW.c.city_id

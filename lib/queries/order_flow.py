@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter, defaultdict
 from typing import Optional
 
 import pandas as pd
@@ -36,15 +37,17 @@ from sqlalchemy import (
     union_all,
 )
 
+from lib import rollups
 from lib.access import Scope, scope_condition
 from lib.domain import GRADES, STAGES
-from lib.models import Account, Order, OrderEvent, OrgUnit, StageTarget
-from lib.periods import Period
+from lib.models import Account, Order, OrderEvent, OrgUnit, StageDurationMonth, StageTarget
+from lib.periods import Period, add_months
 from lib.queries import flow, reads
 from lib.queries.filters import category_condition
 
 EVENTS = OrderEvent.__table__
 FLOW = flow.FLOW
+DURATIONS = StageDurationMonth.__table__
 ORDERS = Order.__table__
 ACCOUNTS = Account.__table__
 ORG = OrgUnit.__table__
@@ -275,7 +278,12 @@ def time_in_stage(
     Columns stage, service_grade, intervals, median_seconds, p90_seconds, on_time. Percentiles are
     nearest-rank (numpy's inverted_cdf): the duration at rank r = ceil(p * n), found as the rank
     with r >= p * n > r - 1, compared in integers so that p * n is never rounded.
+
+    For a national or province scope without a category filter the duration rollup says in which class
+    the r-th interval lies, and only that class's intervals are read (see `_time_in_stage_by_class`).
     """
+    if flow.serves_durations(scope, categories):
+        return _finish_time_in_stage(_time_in_stage_by_class(conn, scope, period, grade))
     # One window (one sort) for the rank, the group's size and its on-time count; the outer query
     # then keeps only the rows at the two nearest ranks instead of grouping every interval again.
     window = {
@@ -315,12 +323,108 @@ def time_in_stage(
         .where(or_(at_median, at_p90))
         .group_by(ranked.c.stage, ranked.c.service_grade)
     )
-    frame = _frame(
-        conn.execute(stmt), ["stage", "service_grade", "intervals", "median_seconds", "p90_seconds", "on_time"]
-    )
+    return _finish_time_in_stage(_frame(conn.execute(stmt), TIME_IN_STAGE_COLUMNS))
+
+
+TIME_IN_STAGE_COLUMNS = ["stage", "service_grade", "intervals", "median_seconds", "p90_seconds", "on_time"]
+PERCENTILES = {"median_seconds": (1, 2), "p90_seconds": (9, 10)}  # p as a fraction
+
+
+def _finish_time_in_stage(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.astype({"intervals": "int64", "median_seconds": "int64", "p90_seconds": "int64", "on_time": "int64"})
     grade_rank = {g: i for i, g in enumerate(GRADES)}
     return _stage_order(frame.assign(_g=frame["service_grade"].map(grade_rank)), "_g").drop(columns="_g")
+
+
+def _whole_months(period: Period) -> Optional[Period]:
+    """The whole calendar months inside the period, if any."""
+    first = period.start if period.start.day == 1 else add_months(period.start, 1)
+    end = period.end.replace(day=1)
+    return Period(first, end) if first < end else None
+
+
+def _class_counts(
+    conn: Connection, scope: Scope, period: Period, grade: Optional[str]
+) -> dict[tuple[str, str], Counter]:
+    """Per (stage, grade), intervals ended in the period per duration class: whole months from the
+    rollup, the days before and after them from the raw intervals."""
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    whole = _whole_months(period)
+    edges = [period] if whole is None else [p for p in (
+        Period(period.start, whole.start) if period.start < whole.start else None,
+        Period(whole.end, period.end) if whole.end < period.end else None,
+    ) if p is not None]  # fmt: skip
+    if whole is not None:
+        where = [DURATIONS.c.month >= whole.start, DURATIONS.c.month < whole.end]
+        if scope.level == "province":
+            where.append(DURATIONS.c.province_id == scope.province_id)
+        if grade:
+            where.append(DURATIONS.c.service_grade == grade)
+        keys = [DURATIONS.c.stage, DURATIONS.c.service_grade, DURATIONS.c.duration_class]
+        for stage, service_grade, duration_class, n in conn.execute(
+            select(*keys, func.sum(DURATIONS.c.intervals)).where(*where).group_by(*keys)
+        ):
+            counts[(stage, service_grade)][int(duration_class)] += int(n)
+    for edge in edges:
+        stmt = select(EVENTS.c.stage, EVENTS.c.service_grade, EVENTS.c.duration_seconds).where(
+            *_intervals(EVENTS, scope, (), grade), _ended_in(EVENTS, edge), EVENTS.c.duration_seconds.is_not(None)
+        )
+        for stage, service_grade, seconds in conn.execute(stmt):
+            counts[(stage, service_grade)][rollups.duration_class(seconds)] += 1
+    return counts
+
+
+def _ranked_duration(
+    conn: Connection, scope: Scope, period: Period, stage: str, grade: str, classes: Counter, rank: int
+) -> int:
+    """The rank-th shortest duration (1-based) among the intervals counted in `classes`: find its class,
+    then read that class's intervals in duration order (ix_order_events_duration)."""
+    before = 0
+    for duration_class in sorted(classes):
+        if before + classes[duration_class] >= rank:
+            break
+        before += classes[duration_class]
+    first, end = rollups.class_range(duration_class)
+    stmt = (
+        select(EVENTS.c.duration_seconds)
+        .where(
+            EVENTS.c.kind == "enter",
+            EVENTS.c.stage == stage,
+            EVENTS.c.service_grade == grade,
+            EVENTS.c.duration_seconds >= first,
+            *([EVENTS.c.duration_seconds < end] if end is not None else []),
+            _ended_in(EVENTS, period),
+            scope_condition(scope, EVENTS),
+        )
+        .order_by(EVENTS.c.duration_seconds)
+        .offset(rank - before - 1)
+        .limit(1)
+    )
+    return int(conn.scalar(stmt))
+
+
+def _time_in_stage_by_class(conn: Connection, scope: Scope, period: Period, grade: Optional[str]) -> pd.DataFrame:
+    counts = _class_counts(conn, scope, period, grade)
+    on_time = {
+        (stage, service_grade): int(n)
+        for stage, service_grade, n in conn.execute(
+            select(FLOW.c.stage, FLOW.c.service_grade, func.sum(FLOW.c.on_time))
+            .where(*flow.conditions(scope, period.start, period.end, grade=grade))
+            .group_by(FLOW.c.stage, FLOW.c.service_grade)
+        )
+    }
+    rows = []
+    for (stage, service_grade), classes in counts.items():
+        n = sum(classes.values())
+        if not n:
+            continue
+        values = {
+            column: _ranked_duration(conn, scope, period, stage, service_grade, classes, -(-n * num // den))
+            for column, (num, den) in PERCENTILES.items()
+        }  # rank = ceil(p * n), in integers
+        rows.append((stage, service_grade, n, values["median_seconds"], values["p90_seconds"],
+                     on_time.get((stage, service_grade), 0)))  # fmt: skip
+    return pd.DataFrame(rows, columns=TIME_IN_STAGE_COLUMNS)
 
 
 @reads("order_events", "orders", "accounts")

@@ -31,7 +31,7 @@ def upgrade() -> None:
     # Built from the intervals already stored; kept in step by the writes from here on.
     from lib import rollups
 
-    rollups.rebuild(op.get_bind())
+    rollups.rebuild_flow(op.get_bind())
 
 
 def downgrade() -> None:
