@@ -1741,6 +1741,7 @@ def load_dataset(
             _reset_sequences(conn, prepared)
         report(done / total, "rollups")
         rollups.rebuild(conn)
+        conn.exec_driver_sql("ANALYZE")  # planner statistics for the new rows (SQLite has none until then)
     report(1.0, "done")
 
 
