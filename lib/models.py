@@ -239,7 +239,7 @@ class OrderEvent(Base):
 
 
 # Tables that summarise others (rollups): derived, never generated, loaded or imported as data.
-DERIVED_TABLES = frozenset({"stage_flow_days", "stage_duration_months"})
+DERIVED_TABLES = frozenset({"stage_flow_days", "stage_duration_months", "survey_days"})
 
 
 class StageFlowDay(Base):
@@ -276,6 +276,54 @@ class StageDurationMonth(Base):
     service_grade: Mapped[str] = mapped_column(String(16), primary_key=True)
     duration_class: Mapped[int] = mapped_column(Integer, primary_key=True)
     intervals: Mapped[int] = mapped_column(Integer, default=0)
+
+
+SCORE_BINS = 20  # 5-point bins of a 0-100 score; 100 falls in the last
+
+
+class SurveyDay(Base):
+    """Rollup of surveys per day and region: how many, the sum of their scores, how many fell in each
+    5-point bin, and per dimension how many answered and the sum of the answers. Sums are in hundredths
+    of a point (floor(score * 100 + 0.5)), so that they add up exactly. Rows with city_id 0 hold the
+    province's total. Kept by the commands that record a survey and rebuilt like the other rollups."""
+
+    __tablename__ = "survey_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: the province's total
+    surveys: Mapped[int] = mapped_column(Integer, default=0)
+    score_centi: Mapped[int] = mapped_column(BigInteger, default=0)
+    bin_00: Mapped[int] = mapped_column(Integer, default=0)
+    bin_01: Mapped[int] = mapped_column(Integer, default=0)
+    bin_02: Mapped[int] = mapped_column(Integer, default=0)
+    bin_03: Mapped[int] = mapped_column(Integer, default=0)
+    bin_04: Mapped[int] = mapped_column(Integer, default=0)
+    bin_05: Mapped[int] = mapped_column(Integer, default=0)
+    bin_06: Mapped[int] = mapped_column(Integer, default=0)
+    bin_07: Mapped[int] = mapped_column(Integer, default=0)
+    bin_08: Mapped[int] = mapped_column(Integer, default=0)
+    bin_09: Mapped[int] = mapped_column(Integer, default=0)
+    bin_10: Mapped[int] = mapped_column(Integer, default=0)
+    bin_11: Mapped[int] = mapped_column(Integer, default=0)
+    bin_12: Mapped[int] = mapped_column(Integer, default=0)
+    bin_13: Mapped[int] = mapped_column(Integer, default=0)
+    bin_14: Mapped[int] = mapped_column(Integer, default=0)
+    bin_15: Mapped[int] = mapped_column(Integer, default=0)
+    bin_16: Mapped[int] = mapped_column(Integer, default=0)
+    bin_17: Mapped[int] = mapped_column(Integer, default=0)
+    bin_18: Mapped[int] = mapped_column(Integer, default=0)
+    bin_19: Mapped[int] = mapped_column(Integer, default=0)
+    network_n: Mapped[int] = mapped_column(Integer, default=0)
+    network_centi: Mapped[int] = mapped_column(BigInteger, default=0)
+    service_n: Mapped[int] = mapped_column(Integer, default=0)
+    service_centi: Mapped[int] = mapped_column(BigInteger, default=0)
+    billing_n: Mapped[int] = mapped_column(Integer, default=0)
+    billing_centi: Mapped[int] = mapped_column(BigInteger, default=0)
+    account_manager_n: Mapped[int] = mapped_column(Integer, default=0)
+    account_manager_centi: Mapped[int] = mapped_column(BigInteger, default=0)
+    after_sales_n: Mapped[int] = mapped_column(Integer, default=0)
+    after_sales_centi: Mapped[int] = mapped_column(BigInteger, default=0)
+    __table_args__ = (Index("ix_survey_days_city", "city_id", "day"),)
 
 
 class Complaint(Base):

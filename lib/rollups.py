@@ -26,9 +26,19 @@ from sqlalchemy import Connection, Integer, Select, case, delete, func, insert, 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from lib.domain import STAGES
-from lib.models import OrderEvent, StageDurationMonth, StageFlowDay
+from lib.domain import STAGES, SURVEY_DIMENSIONS
+from lib.models import SCORE_BINS, OrderEvent, StageDurationMonth, StageFlowDay, Survey, SurveyDay
 
+SURVEYS = Survey.__table__
+SURVEY_DAYS = SurveyDay.__table__
+BIN_WIDTH = 100 // SCORE_BINS
+BIN_COLUMNS = tuple(f"bin_{b:02d}" for b in range(SCORE_BINS))
+SURVEY_COUNTS = (
+    "surveys",
+    "score_centi",
+    *BIN_COLUMNS,
+    *(f"{d}_{part}" for d in SURVEY_DIMENSIONS for part in ("n", "centi")),
+)
 EVENTS = OrderEvent.__table__
 FLOW = StageFlowDay.__table__
 DURATIONS = StageDurationMonth.__table__
@@ -157,9 +167,86 @@ def rebuild_durations(conn: Connection) -> int:
     return len(rows)
 
 
+def centi(value: float) -> int:
+    """A score in hundredths of a point, rounded half up: the same arithmetic as `_centi` in SQL."""
+    return math.floor(value * 100 + 0.5)
+
+
+def _centi(column):
+    return func.cast(func.floor(column * 100 + 0.5), SURVEY_DAYS.c.score_centi.type)
+
+
+def score_bin(score: float) -> int:
+    """The 5-point bin of a score (100 in the last), as `_bin` in SQL."""
+    return min(int(bisect.bisect_right(range(BIN_WIDTH, 100, BIN_WIDTH), score)), SCORE_BINS - 1)
+
+
+def _bin(column):
+    return case(*[(column < edge, i) for i, edge in enumerate(range(BIN_WIDTH, 100, BIN_WIDTH))], else_=SCORE_BINS - 1)
+
+
+def recompute_surveys(conn: Connection) -> Select:
+    """The whole of survey_days computed from surveys: city rows and province totals."""
+    s = SURVEYS.c
+    per_survey = select(
+        s.surveyed_on.label("day"),
+        s.province_id,
+        s.city_id,
+        _centi(s.score).label("score_centi"),
+        _bin(s.score).label("bin"),
+        *(s[d] for d in SURVEY_DIMENSIONS),
+    ).cte("per_survey")
+    p = per_survey.c
+    counts = [
+        func.count().label("surveys"),
+        func.sum(p.score_centi).label("score_centi"),
+        *(func.count(case((p.bin == b, 1))).label(name) for b, name in enumerate(BIN_COLUMNS)),
+    ]
+    for d in SURVEY_DIMENSIONS:
+        answered = case((p[d].is_not(None), _centi(p[d])), else_=0)  # floor() of NULL fails in SQLAlchemy's SQLite
+        counts += [func.count(p[d]).label(f"{d}_n"), func.sum(answered).label(f"{d}_centi")]
+    by_city = select(p.day, p.province_id, p.city_id, *counts).group_by(p.day, p.province_id, p.city_id)
+    by_province = select(p.day, p.province_id, literal(PROVINCE_TOTAL, Integer).label("city_id"), *counts).group_by(
+        p.day, p.province_id
+    )
+    return union_all(by_city, by_province)
+
+
+def rebuild_surveys(conn: Connection) -> int:
+    """Replace survey_days with a recomputation; returns its row count."""
+    conn.execute(delete(SURVEY_DAYS))
+    conn.execute(
+        insert(SURVEY_DAYS).from_select(["day", "province_id", "city_id", *SURVEY_COUNTS], recompute_surveys(conn))
+    )
+    return int(conn.scalar(select(func.count()).select_from(SURVEY_DAYS)) or 0)
+
+
+def survey_recorded(session: Session, survey: Survey) -> None:
+    """A survey was stored: add it to its day's city row and province total."""
+    counts = {"surveys": 1, "score_centi": centi(survey.score), BIN_COLUMNS[score_bin(survey.score)]: 1}
+    for d in SURVEY_DIMENSIONS:
+        value = getattr(survey, d)
+        if value is not None:
+            counts[f"{d}_n"], counts[f"{d}_centi"] = 1, centi(value)
+    conn = session.connection()
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    rows = [
+        {"day": survey.surveyed_on, "province_id": survey.province_id, "city_id": city_id,
+         **{c: counts.get(c, 0) for c in SURVEY_COUNTS}}
+        for city_id in (survey.city_id, PROVINCE_TOTAL)
+    ]  # fmt: skip
+    stmt = dialect_insert(SURVEY_DAYS).values(rows)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["day", "province_id", "city_id"],
+            set_={c: SURVEY_DAYS.c[c] + stmt.excluded[c] for c in counts},
+        )
+    )
+
+
 def rebuild(conn: Connection) -> int:
     """Replace every rollup with a recomputation from the raw rows; returns the rows written."""
-    return rebuild_flow(conn) + rebuild_durations(conn)
+    return rebuild_flow(conn) + rebuild_durations(conn) + rebuild_surveys(conn)
 
 
 def differences(conn: Connection) -> list[tuple]:
@@ -173,7 +260,17 @@ def differences(conn: Connection) -> list[tuple]:
     stored = keyed(conn.execute(select(*(FLOW.c[c] for c in (*KEYS, *COUNTS)))).all())
     recomputed = keyed(conn.execute(recompute(conn)).all())
     durations = keyed(conn.execute(select(*(DURATIONS.c[c] for c in (*DURATION_KEYS, "intervals")))).all())
+
+    def keyed_days(rows) -> dict[tuple, tuple]:
+        return {(str(r[0])[:10], *r[1:3]): tuple(int(v) for v in r[3:]) for r in rows}
+
+    survey_columns = ("day", "province_id", "city_id", *SURVEY_COUNTS)
     for table, have, want in (
+        (
+            "survey_days",
+            keyed_days(conn.execute(select(*(SURVEY_DAYS.c[c] for c in survey_columns))).all()),
+            keyed_days(conn.execute(recompute_surveys(conn)).all()),
+        ),
         ("stage_flow_days", stored, recomputed),
         ("stage_duration_months", durations, {k: (n,) for k, n in recompute_durations(conn).items()}),
     ):

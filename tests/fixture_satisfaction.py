@@ -16,6 +16,7 @@ import datetime as dt
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from lib import rollups
 from lib.models import Account, Complaint, Revisit, Survey
 from lib.periods import Period
 from tests import handmade
@@ -129,4 +130,6 @@ def build(engine: Engine) -> dict[str, int]:
                     resolved_at=resolved,
                 )
             )
+    with engine.begin() as conn:  # as after any bulk load: the rollups follow the raw rows
+        rollups.rebuild(conn)
     return ids

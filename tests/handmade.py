@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from lib import rollups
 from lib.domain import category_mask
 from lib.models import Account, Complaint, Designation, Order, OrgUnit, Survey, User
 
@@ -177,4 +178,6 @@ def build(engine: Engine) -> dict[str, int]:
                     resolved_at=resolved,
                 )
             )
+    with engine.begin() as conn:  # as after any bulk load: the rollups follow the raw rows
+        rollups.rebuild(conn)
     return ids

@@ -232,6 +232,7 @@ def change_complaint_status(
         )
         session.add(survey)
         session.flush()
+        rollups.survey_recorded(session, survey)
         survey_id = survey.id
     complaint.status = to_status
     session.add(

@@ -1,22 +1,24 @@
-"""Reads of the stage-flow rollup (stage_flow_days, see lib/rollups.py) in place of the raw intervals.
+"""Reads of the rollups (lib/rollups.py) in place of the raw rows.
 
-The rollup has the counts per day, region, stage and service grade, so it can answer for a
-national, province or city scope without a category filter; anything finer (one manager's
-accounts, accounts of some categories) reads the raw intervals. Reads that use it declare
-order_events as their table: the rollup changes in exactly the transactions that change it.
+stage_flow_days has the stage-interval counts per day, region, stage and service grade, and
+survey_days the survey sums per day and region, so they answer for a national, province or city
+scope without a category filter; anything finer (one manager's accounts, accounts of some
+categories) reads the raw rows. Reads that use a rollup declare the raw table it follows
+(order_events, surveys): the rollup changes in exactly the transactions that change that table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Float, Table, cast, func
 
 from lib.access import Scope
-from lib.models import StageFlowDay
+from lib.models import StageFlowDay, SurveyDay
 from lib.rollups import PROVINCE_TOTAL
 
 FLOW = StageFlowDay.__table__
+SURVEY_DAYS = SurveyDay.__table__
 
 
 def serves(scope: Scope, categories: tuple[str, ...] = ()) -> bool:
@@ -29,26 +31,41 @@ def serves_durations(scope: Scope, categories: tuple[str, ...] = ()) -> bool:
     return not categories and scope.level in ("national", "province")
 
 
-def region_column(scope: Scope) -> ColumnElement:
+def region_column(scope: Scope, table: Table = FLOW) -> ColumnElement:
     """Provinces for a national scope, cities within a province or city scope (as the raw reads group)."""
-    return FLOW.c.province_id if scope.is_national else FLOW.c.city_id
+    return table.c.province_id if scope.is_national else table.c.city_id
 
 
 def conditions(
-    scope: Scope, start: dt.date | None, end: dt.date, *, by_city: bool = False, grade: str | None = None
+    scope: Scope,
+    start: dt.date | None,
+    end: dt.date,
+    *,
+    by_city: bool = False,
+    grade: str | None = None,
+    table: Table = FLOW,
 ) -> list[ColumnElement[bool]]:
     """Rows of the scope's days [start, end) (every day before `end` when start is None): the province
     totals for a national or province scope (the city rows when `by_city`), the city's rows for a city
-    scope; of one service grade when given."""
-    where = [FLOW.c.day < end] if start is None else [FLOW.c.day >= start, FLOW.c.day < end]
+    scope; of one service grade when given (stage_flow_days only)."""
+    where = [table.c.day < end] if start is None else [table.c.day >= start, table.c.day < end]
     if scope.level == "city":
-        where.append(FLOW.c.city_id == scope.city_id)
+        where.append(table.c.city_id == scope.city_id)
     elif by_city:
-        where.append(FLOW.c.city_id != PROVINCE_TOTAL)
+        where.append(table.c.city_id != PROVINCE_TOTAL)
     else:
-        where.append(FLOW.c.city_id == PROVINCE_TOTAL)
+        where.append(table.c.city_id == PROVINCE_TOTAL)
     if scope.level in ("province", "city"):
-        where.append(FLOW.c.province_id == scope.province_id)
+        where.append(table.c.province_id == scope.province_id)
     if grade:
-        where.append(FLOW.c.service_grade == grade)
+        where.append(table.c.service_grade == grade)
     return where
+
+
+def mean(centi_sum: ColumnElement, count: ColumnElement) -> ColumnElement:
+    """A mean score from a sum of hundredths and a count (NULL when there is nothing to average)."""
+    return cast(centi_sum, Float) / (100.0 * func.nullif(count, 0))
+
+
+def in_days(start: dt.date, end: dt.date) -> ColumnElement[bool]:
+    return (SURVEY_DAYS.c.day >= start) & (SURVEY_DAYS.c.day < end)

@@ -72,6 +72,36 @@ def satisfaction_year_on_year(
     `categories` keeps the surveys of accounts currently in any of them (all accounts when empty).
     """
     earlier = period.year_earlier()
+    if flow.serves(scope, categories):
+        row = _rolled_up_satisfaction(scope, period, earlier, conn)
+    else:
+        row = _raw_satisfaction(scope, period, earlier, categories, conn)
+    index = _float(row["index"])
+    before = _float(row["index_year_earlier"])
+    return {
+        "index": index,
+        "surveys": int(row["surveys"] or 0),
+        "index_year_earlier": before,
+        "surveys_year_earlier": int(row["surveys_year_earlier"] or 0),
+        "change_points": None if index is None or before is None else index - before,
+    }
+
+
+def _rolled_up_satisfaction(scope: Scope, period: Period, earlier: Period, conn: Connection):
+    days = flow.SURVEY_DAYS.c
+    columns = []
+    for name, part in (("", period), ("_year_earlier", earlier)):
+        inside = flow.in_days(part.start, part.end)
+        surveys = func.sum(case((inside, days.surveys), else_=0))
+        columns += [
+            flow.mean(func.sum(case((inside, days.score_centi), else_=0)), surveys).label(f"index{name}"),
+            surveys.label(f"surveys{name}"),
+        ]
+    where = flow.conditions(scope, min(earlier.start, period.start), period.end, table=flow.SURVEY_DAYS)
+    return conn.execute(select(*columns).where(*where)).mappings().one()
+
+
+def _raw_satisfaction(scope: Scope, period: Period, earlier: Period, categories: tuple[str, ...], conn: Connection):
     in_now = and_(SURVEYS.c.surveyed_on >= period.start, SURVEYS.c.surveyed_on < period.end)
     in_then = and_(SURVEYS.c.surveyed_on >= earlier.start, SURVEYS.c.surveyed_on < earlier.end)
     stmt = select(
@@ -85,16 +115,7 @@ def satisfaction_year_on_year(
         scope_condition(scope, SURVEYS),
         category_condition(SURVEYS, categories),
     )
-    row = conn.execute(stmt).mappings().one()
-    index = _float(row["index"])
-    before = _float(row["index_year_earlier"])
-    return {
-        "index": index,
-        "surveys": int(row["surveys"]),
-        "index_year_earlier": before,
-        "surveys_year_earlier": int(row["surveys_year_earlier"]),
-        "change_points": None if index is None or before is None else index - before,
-    }
+    return conn.execute(stmt).mappings().one()
 
 
 @reads("orders")

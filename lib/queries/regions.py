@@ -109,7 +109,10 @@ def _kpis(conn: Connection, scope: Scope, period: Period, level: str, manager_id
         q.subquery(name)
         for name, q in (
             ("categories", _categories(level, limit, period.last_day)),
-            ("satisfaction", _satisfaction(level, limit, period)),
+            (
+                "satisfaction",
+                _satisfaction_rolled_up(level, scope, period) if rolled else _satisfaction(level, limit, period),
+            ),
             ("on_time", _on_time_rolled_up(level, scope, period) if rolled else _on_time(level, limit, period)),
             ("complaints", _open_complaints(level, limit, period)),
             ("spend", _spend(level, limit, period)),
@@ -239,6 +242,25 @@ def _satisfaction(level: str, limit, period: Period) -> Select:
         .where(day >= min(earlier.start, period.start), day < period.end, limit(SURVEYS))
         .group_by(key)
     )
+
+
+def _satisfaction_rolled_up(level: str, scope: Scope, period: Period) -> Select:
+    """The same per province or city from the survey rollup."""
+    days = flow.SURVEY_DAYS.c
+    key = days.province_id if level == "province" else days.city_id
+    earlier = period.year_earlier()
+    columns = []
+    for suffix, part in (("", period), ("_year_earlier", earlier)):
+        inside = flow.in_days(part.start, part.end)
+        surveys = func.sum(case((inside, days.surveys), else_=0))
+        columns += [
+            flow.mean(func.sum(case((inside, days.score_centi), else_=0)), surveys).label(f"satisfaction{suffix}"),
+            surveys.label(f"surveys{suffix}"),
+        ]
+    where = flow.conditions(
+        scope, min(earlier.start, period.start), period.end, by_city=level == "city", table=flow.SURVEY_DAYS
+    )
+    return select(key.label("key"), *columns).where(*where).group_by(key)
 
 
 def _on_time(level: str, limit, period: Period) -> Select:

@@ -11,14 +11,29 @@ import datetime as dt
 from typing import Any, Optional
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Date, Integer, and_, case, cast, func, literal, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    union_all,
+)
 
 from lib.access import Scope, scope_condition
 from lib.domain import CATEGORIES, CATEGORY_BITS, SURVEY_DIMENSIONS, categories_of, is_premium
 from lib.models import Account, Complaint, OrgUnit, Revisit, Survey, User
 from lib.periods import Period, add_months
-from lib.queries import overview, reads
+from lib.queries import flow, overview, reads
 from lib.queries.filters import category_condition
+from lib.rollups import BIN_COLUMNS
 
 SURVEYS = Survey.__table__
 REVISITS = Revisit.__table__
@@ -66,6 +81,18 @@ def survey_filter(scope: Scope, categories: Categories) -> ColumnElement[bool]:
     return and_(scope_condition(scope, SURVEYS), category_condition(SURVEYS, categories))
 
 
+def _rolled_up(scope: Scope, period: Period, *, by_city: bool = False) -> list[ColumnElement[bool]]:
+    """The survey_days rows of the scope in the period."""
+    return flow.conditions(scope, period.start, period.end, by_city=by_city, table=flow.SURVEY_DAYS)
+
+
+def _bins_sum(low: int, high: int, condition: ColumnElement[bool] | None = None) -> ColumnElement:
+    """Surveys scoring in [low, high) (100 counts in the last bin), from the rollup's 5-point bins."""
+    columns = [flow.SURVEY_DAYS.c[name] for b, name in enumerate(BIN_COLUMNS) if low <= b * BIN_WIDTH < high]
+    total = sum(columns[1:], columns[0])
+    return func.coalesce(func.sum(total if condition is None else case((condition, total), else_=0)), 0)
+
+
 def _now_and_earlier(period: Period) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     day = SURVEYS.c.surveyed_on
     return within(day, period), within(day, period.year_earlier())
@@ -82,15 +109,26 @@ def _change(now: pd.Series, before: pd.Series) -> pd.Series:
 @reads("surveys", "accounts")
 def score_shares(conn: Connection, scope: Scope, *, period: Period, categories: Categories = ()) -> dict[str, Any]:
     """Surveys, index, CSAT % and the NPS-style net score (in points) in the period."""
-    score = SURVEYS.c.score
-    stmt = select(
-        func.count().label("surveys"),
-        func.avg(score).label("index"),
-        func.count(case((score >= CSAT_MIN, 1))).label("satisfied"),
-        func.count(case((score >= PROMOTER_MIN, 1))).label("promoters"),
-        func.count(case((score < DETRACTOR_BELOW, 1))).label("detractors"),
-    ).where(within(SURVEYS.c.surveyed_on, period), survey_filter(scope, categories))
-    row = conn.execute(stmt).mappings().one()
+    if flow.serves(scope, categories):
+        days = flow.SURVEY_DAYS.c
+        surveys = func.sum(days.surveys)
+        stmt = select(
+            surveys.label("surveys"),
+            flow.mean(func.sum(days.score_centi), surveys).label("index"),
+            _bins_sum(CSAT_MIN, 100).label("satisfied"),
+            _bins_sum(PROMOTER_MIN, 100).label("promoters"),
+            _bins_sum(0, DETRACTOR_BELOW).label("detractors"),
+        ).where(*_rolled_up(scope, period))
+    else:
+        score = SURVEYS.c.score
+        stmt = select(
+            func.count().label("surveys"),
+            func.avg(score).label("index"),
+            func.count(case((score >= CSAT_MIN, 1))).label("satisfied"),
+            func.count(case((score >= PROMOTER_MIN, 1))).label("promoters"),
+            func.count(case((score < DETRACTOR_BELOW, 1))).label("detractors"),
+        ).where(within(SURVEYS.c.surveyed_on, period), survey_filter(scope, categories))
+    row = {k: v or 0 if k != "index" else v for k, v in conn.execute(stmt).mappings().one().items()}
     n = int(row["surveys"])
 
     def share(key: str) -> Optional[float]:
@@ -137,6 +175,21 @@ def month_buckets(period: Period) -> list[Period]:
 
 def _bucket_stats(conn: Connection, scope: Scope, categories: Categories, buckets: list[Period]) -> pd.DataFrame:
     """Surveys and mean score per bucket (by position), one scan of the buckets' date range."""
+    if flow.serves(scope, categories):
+        days = flow.SURVEY_DAYS.c
+        rows = []
+        for position, bucket in enumerate(buckets):  # a dozen small sums over a few hundred rows each
+            inside = flow.in_days(bucket.start, bucket.end)
+            surveys = func.sum(case((inside, days.surveys), else_=0))
+            index = flow.mean(func.sum(case((inside, days.score_centi), else_=0)), surveys)
+            rows.append(
+                select(literal(position).label("bucket"), surveys.label("surveys"), index.label("index")).where(
+                    *flow.conditions(scope, bucket.start, bucket.end, table=flow.SURVEY_DAYS)
+                )
+            )
+        frame = pd.DataFrame(conn.execute(union_all(*rows)).all(), columns=["bucket", "surveys", "index"])
+        frame = frame[frame["surveys"].fillna(0) > 0]
+        return frame.astype({"bucket": "int64", "surveys": "int64"}).set_index("bucket")
     day = SURVEYS.c.surveyed_on
     bucket = case(*[(within(day, b), i) for i, b in enumerate(buckets)]).label("bucket")
     inner = (
@@ -171,12 +224,19 @@ def monthly_index(conn: Connection, scope: Scope, *, period: Period, categories:
 @reads("surveys", "accounts")
 def score_distribution(conn: Connection, scope: Scope, *, period: Period, categories: Categories = ()) -> pd.DataFrame:
     """Surveys per 5-point bin of score (0–5, …, 95–100; 100 falls in the last bin), every bin listed."""
-    score = SURVEYS.c.score
-    edges = list(range(BIN_WIDTH, 100, BIN_WIDTH))
-    bin_start = case(*[(score < edge, edge - BIN_WIDTH) for edge in edges], else_=100 - BIN_WIDTH).label("bin_start")
-    inner = select(bin_start).where(within(SURVEYS.c.surveyed_on, period), survey_filter(scope, categories)).subquery()
-    stmt = select(inner.c.bin_start, func.count().label("surveys")).group_by(inner.c.bin_start)
-    counts = dict(conn.execute(stmt).all())
+    if flow.serves(scope, categories):
+        sums = [func.sum(flow.SURVEY_DAYS.c[name]) for name in BIN_COLUMNS]
+        row = conn.execute(select(*sums).where(*_rolled_up(scope, period))).one()
+        counts = {b * BIN_WIDTH: int(n or 0) for b, n in enumerate(row)}
+    else:
+        score = SURVEYS.c.score
+        edges = list(range(BIN_WIDTH, 100, BIN_WIDTH))
+        bin_start = case(*[(score < e, e - BIN_WIDTH) for e in edges], else_=100 - BIN_WIDTH).label("bin_start")
+        inner = (
+            select(bin_start).where(within(SURVEYS.c.surveyed_on, period), survey_filter(scope, categories)).subquery()
+        )
+        stmt = select(inner.c.bin_start, func.count().label("surveys")).group_by(inner.c.bin_start)
+        counts = dict(conn.execute(stmt).all())
     frame = pd.DataFrame({"bin_start": range(0, 100, BIN_WIDTH)})
     frame["bin_end"] = frame["bin_start"] + BIN_WIDTH
     frame["surveys"] = frame["bin_start"].map(lambda b: int(counts.get(b, 0))).astype("int64")
@@ -211,27 +271,56 @@ def _in_either(period: Period) -> ColumnElement[bool]:
 @reads("surveys", "accounts")
 def dimension_means(conn: Connection, scope: Scope, *, period: Period, categories: Categories = ()) -> pd.DataFrame:
     """Mean of each dimension now and a year earlier, with the change in points (blank answers ignored)."""
-    in_now, in_then = _now_and_earlier(period)
-    columns = []
-    for dim in SURVEY_DIMENSIONS:
-        col = SURVEYS.c[dim]
-        columns += [
-            *_yoy_columns(period, col, dim),
-            func.count(case((in_now, col))).label(f"{dim}_n"),
-            func.count(case((in_then, col))).label(f"{dim}_n_year_earlier"),
-        ]
-    row = conn.execute(select(*columns).where(_in_either(period), survey_filter(scope, categories))).mappings().one()
+    if flow.serves(scope, categories):
+        row = _rolled_up_dimensions(conn, scope, period)
+    else:
+        in_now, in_then = _now_and_earlier(period)
+        columns = []
+        for dim in SURVEY_DIMENSIONS:
+            col = SURVEYS.c[dim]
+            columns += [
+                *_yoy_columns(period, col, dim),
+                func.count(case((in_now, col))).label(f"{dim}_n"),
+                func.count(case((in_then, col))).label(f"{dim}_n_year_earlier"),
+            ]
+        stmt = select(*columns).where(_in_either(period), survey_filter(scope, categories))
+        row = conn.execute(stmt).mappings().one()
     frame = pd.DataFrame(
         {
             "dimension": list(SURVEY_DIMENSIONS),
             "mean": [row[d] for d in SURVEY_DIMENSIONS],
-            "responses": [int(row[f"{d}_n"]) for d in SURVEY_DIMENSIONS],
+            "responses": [int(row[f"{d}_n"] or 0) for d in SURVEY_DIMENSIONS],
             "mean_year_earlier": [row[f"{d}_year_earlier"] for d in SURVEY_DIMENSIONS],
-            "responses_year_earlier": [int(row[f"{d}_n_year_earlier"]) for d in SURVEY_DIMENSIONS],
+            "responses_year_earlier": [int(row[f"{d}_n_year_earlier"] or 0) for d in SURVEY_DIMENSIONS],
         }
     ).astype({"mean": "float64", "mean_year_earlier": "float64"})
     frame["change_points"] = _change(frame["mean"], frame["mean_year_earlier"])
     return frame
+
+
+def _rolled_up_yoy(period: Period, centi: str, count: str, name: str, count_name: str) -> list[ColumnElement]:
+    """Mean and count of one rollup measure in the period and in the same days a year earlier."""
+    days, columns = flow.SURVEY_DAYS.c, []
+    for suffix, part in (("", period), ("_year_earlier", period.year_earlier())):
+        inside = flow.in_days(part.start, part.end)
+        n = func.sum(case((inside, days[count]), else_=0))
+        columns += [
+            flow.mean(func.sum(case((inside, days[centi]), else_=0)), n).label(f"{name}{suffix}"),
+            n.label(f"{count_name}{suffix}"),
+        ]
+    return columns
+
+
+def _both_periods(scope: Scope, period: Period, *, by_city: bool = False) -> list[ColumnElement[bool]]:
+    earlier = period.year_earlier()
+    return flow.conditions(scope, min(earlier.start, period.start), period.end, by_city=by_city, table=flow.SURVEY_DAYS)
+
+
+def _rolled_up_dimensions(conn: Connection, scope: Scope, period: Period):
+    columns = []
+    for dim in SURVEY_DIMENSIONS:
+        columns += _rolled_up_yoy(period, f"{dim}_centi", f"{dim}_n", dim, f"{dim}_n")
+    return conn.execute(select(*columns).where(*_both_periods(scope, period))).mappings().one()
 
 
 @reads("surveys", "accounts", "org_units")
@@ -241,11 +330,21 @@ def region_index(conn: Connection, scope: Scope, *, period: Period, categories: 
     Sorted by the change in points, largest fall first; regions without a year-earlier figure last.
     Each dimension's change (change_<dimension>) says where a region's fall comes from.
     """
-    region = SURVEYS.c.province_id if scope.is_national else SURVEYS.c.city_id
-    columns = [region.label("region_id"), *_count_columns(period), *_yoy_columns(period, SURVEYS.c.score, "index")]
-    for dim in SURVEY_DIMENSIONS:
-        columns += _yoy_columns(period, SURVEYS.c[dim], dim)
-    stats = select(*columns).where(_in_either(period), survey_filter(scope, categories)).group_by(region).subquery()
+    if flow.serves(scope, categories):
+        region = flow.region_column(scope, flow.SURVEY_DAYS)
+        index, surveys, index_then, surveys_then = _rolled_up_yoy(period, "score_centi", "surveys", "index", "surveys")
+        columns = [region.label("region_id"), surveys, surveys_then, index, index_then]  # the raw read's order
+        for dim in SURVEY_DIMENSIONS:
+            mean_now, _, mean_then, _ = _rolled_up_yoy(period, f"{dim}_centi", f"{dim}_n", dim, f"{dim}_n")
+            columns += [mean_now, mean_then]
+        where = _both_periods(scope, period, by_city=not scope.is_national)
+        stats = select(*columns).where(*where).group_by(region).subquery()
+    else:
+        region = SURVEYS.c.province_id if scope.is_national else SURVEYS.c.city_id
+        columns = [region.label("region_id"), *_count_columns(period), *_yoy_columns(period, SURVEYS.c.score, "index")]
+        for dim in SURVEY_DIMENSIONS:
+            columns += _yoy_columns(period, SURVEYS.c[dim], dim)
+        stats = select(*columns).where(_in_either(period), survey_filter(scope, categories)).group_by(region).subquery()
     stmt = select(stats, ORG.c.name_en, ORG.c.name_zh).join(ORG, ORG.c.id == stats.c.region_id)
     frame = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[*stats.c.keys(), "name_en", "name_zh"])
     floats = [c for c in frame.columns if c.startswith(("index", *SURVEY_DIMENSIONS))]
