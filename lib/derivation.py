@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from lib import rollups
 from lib.domain import (
     CATEGORY_BITS,
     DEFAULT_HIGH_VALUE_THRESHOLD,
@@ -224,6 +225,7 @@ def rederive_high_value(
     if new_rows:
         conn.execute(insert(DES), new_rows)
     refresh_categories(session, account_ids=changed, today=today)
+    rollups.refresh_spend(conn, account_ids=changed)  # key-account spend follows membership
     return len(changed)
 
 

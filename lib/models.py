@@ -239,7 +239,7 @@ class OrderEvent(Base):
 
 
 # Tables that summarise others (rollups): derived, never generated, loaded or imported as data.
-DERIVED_TABLES = frozenset({"stage_flow_days", "stage_duration_months", "survey_days"})
+DERIVED_TABLES = frozenset({"stage_flow_days", "stage_duration_months", "survey_days", "spend_months"})
 
 
 class StageFlowDay(Base):
@@ -324,6 +324,20 @@ class SurveyDay(Base):
     after_sales_n: Mapped[int] = mapped_column(Integer, default=0)
     after_sales_centi: Mapped[int] = mapped_column(BigInteger, default=0)
     __table_args__ = (Index("ix_survey_days_city", "city_id", "day"),)
+
+
+class SpendMonth(Base):
+    """Rollup of monthly spend per month and region: all accounts' spend and the spend of the accounts
+    that were key accounts on the month's first day, in fen (hundredths of a yuan). Rows with city_id 0
+    hold the province's total. Spend and category membership change only through imports and the
+    re-derivation of high-value, which refresh the cities they touch (lib/rollups.refresh_spend)."""
+
+    __tablename__ = "spend_months"
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: the province's total
+    total_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    key_fen: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Complaint(Base):

@@ -20,6 +20,7 @@ import math
 import sys
 import time
 from collections import Counter
+from collections.abc import Collection
 from typing import Optional
 
 from sqlalchemy import Connection, Integer, Select, case, delete, func, insert, literal, select, union_all
@@ -27,9 +28,24 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lib.domain import STAGES, SURVEY_DIMENSIONS
-from lib.models import SCORE_BINS, OrderEvent, StageDurationMonth, StageFlowDay, Survey, SurveyDay
+from lib.models import (
+    SCORE_BINS,
+    Account,
+    Designation,
+    MonthlySpend,
+    OrderEvent,
+    SpendMonth,
+    StageDurationMonth,
+    StageFlowDay,
+    Survey,
+    SurveyDay,
+)
 
 SURVEYS = Survey.__table__
+SPEND = MonthlySpend.__table__
+SPEND_MONTHS = SpendMonth.__table__
+DES = Designation.__table__
+ACCOUNTS = Account.__table__
 SURVEY_DAYS = SurveyDay.__table__
 BIN_WIDTH = 100 // SCORE_BINS
 BIN_COLUMNS = tuple(f"bin_{b:02d}" for b in range(SCORE_BINS))
@@ -45,6 +61,7 @@ DURATIONS = StageDurationMonth.__table__
 KEYS = ("day", "province_id", "city_id", "stage", "service_grade")
 COUNTS = ("entered", "exited", "on_time")
 PROVINCE_TOTAL = 0  # the city_id of a province's total row
+MAX_REFRESH_ACCOUNTS = 5000  # more accounts than this: recompute everything rather than their cities
 
 
 def day_of(conn: Connection, column):
@@ -244,9 +261,77 @@ def survey_recorded(session: Session, survey: Survey) -> None:
     )
 
 
+def _spend_by_city(city_ids: Optional[list[int]] = None) -> Select:
+    """spend_months' city rows computed from monthly_spend and designations (of some cities, or all)."""
+    fen = func.cast(func.floor(SPEND.c.amount * 100 + 0.5), SPEND_MONTHS.c.total_fen.type)
+    key_then = (
+        select(DES.c.id)
+        .where(
+            DES.c.account_id == SPEND.c.account_id,
+            DES.c.valid_from <= SPEND.c.month,
+            (DES.c.valid_to.is_(None)) | (DES.c.valid_to > SPEND.c.month),
+        )
+        .exists()
+    )
+    keys = [SPEND.c.month, SPEND.c.province_id, SPEND.c.city_id]
+    stmt = select(*keys, func.sum(fen).label("total_fen"), func.sum(case((key_then, fen), else_=0)).label("key_fen"))
+    if city_ids is not None:
+        stmt = stmt.where(SPEND.c.city_id.in_(city_ids))
+    return stmt.group_by(*keys)
+
+
+def _province_totals(source, province_ids: Optional[list[int]] = None) -> Select:
+    keys = [source.c.month, source.c.province_id]
+    stmt = select(
+        *keys,
+        literal(PROVINCE_TOTAL, Integer).label("city_id"),
+        func.sum(source.c.total_fen).label("total_fen"),
+        func.sum(source.c.key_fen).label("key_fen"),
+    )
+    if source is SPEND_MONTHS:
+        stmt = stmt.where(SPEND_MONTHS.c.city_id != PROVINCE_TOTAL)
+    if province_ids is not None:
+        stmt = stmt.where(source.c.province_id.in_(province_ids))
+    return stmt.group_by(*keys)
+
+
+def recompute_spend() -> Select:
+    by_city = _spend_by_city().cte("by_city")
+    return union_all(select(by_city), _province_totals(by_city))
+
+
+SPEND_COLUMNS = ["month", "province_id", "city_id", "total_fen", "key_fen"]
+
+
+def refresh_spend(conn: Connection, *, account_ids: Optional[Collection[int]] = None) -> None:
+    """Recompute spend_months for the cities of `account_ids` (every city when None) and their provinces'
+    totals: after spend or category membership changed for those accounts."""
+    if account_ids is None or len(account_ids) > MAX_REFRESH_ACCOUNTS:
+        conn.execute(delete(SPEND_MONTHS))
+        conn.execute(insert(SPEND_MONTHS).from_select(SPEND_COLUMNS, recompute_spend()))
+        return
+    if not account_ids:
+        return
+    places = conn.execute(
+        select(ACCOUNTS.c.city_id, ACCOUNTS.c.province_id).where(ACCOUNTS.c.id.in_(sorted(account_ids))).distinct()
+    ).all()
+    cities, provinces = sorted({c for c, _ in places}), sorted({p for _, p in places})
+    conn.execute(delete(SPEND_MONTHS).where(SPEND_MONTHS.c.city_id.in_(cities)))
+    conn.execute(insert(SPEND_MONTHS).from_select(SPEND_COLUMNS, _spend_by_city(cities)))
+    conn.execute(
+        delete(SPEND_MONTHS).where(SPEND_MONTHS.c.city_id == PROVINCE_TOTAL, SPEND_MONTHS.c.province_id.in_(provinces))
+    )
+    conn.execute(insert(SPEND_MONTHS).from_select(SPEND_COLUMNS, _province_totals(SPEND_MONTHS, provinces)))
+
+
+def rebuild_spend(conn: Connection) -> int:
+    refresh_spend(conn)
+    return int(conn.scalar(select(func.count()).select_from(SPEND_MONTHS)) or 0)
+
+
 def rebuild(conn: Connection) -> int:
     """Replace every rollup with a recomputation from the raw rows; returns the rows written."""
-    return rebuild_flow(conn) + rebuild_durations(conn) + rebuild_surveys(conn)
+    return rebuild_flow(conn) + rebuild_durations(conn) + rebuild_surveys(conn) + rebuild_spend(conn)
 
 
 def differences(conn: Connection) -> list[tuple]:
@@ -266,6 +351,11 @@ def differences(conn: Connection) -> list[tuple]:
 
     survey_columns = ("day", "province_id", "city_id", *SURVEY_COUNTS)
     for table, have, want in (
+        (
+            "spend_months",
+            keyed_days(conn.execute(select(*(SPEND_MONTHS.c[c] for c in SPEND_COLUMNS))).all()),
+            keyed_days(conn.execute(recompute_spend()).all()),
+        ),
         (
             "survey_days",
             keyed_days(conn.execute(select(*(SURVEY_DAYS.c[c] for c in survey_columns))).all()),

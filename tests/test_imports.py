@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from lib import domain, imports
+from lib import domain, imports, rollups
 from lib.access import CurrentUser, scope_for
 from lib.commands import CommandError
 from lib.commands.imports import ImportRejected, commit_import
@@ -704,6 +704,8 @@ def test_lower_spend_imported_later_takes_high_value_away(engine, ids):
     assert (2500 + 3200 + 3000) / 3 < domain.DEFAULT_HIGH_VALUE_THRESHOLD
     assert high_value_now(engine, "a4") == (False, False)
     assert account(engine, "a4")["service_grade"] == "standard"
+    with engine.connect() as conn:
+        assert rollups.differences(conn) == []  # the spend rollup follows the imports and the re-derivation
 
 
 def test_a_designations_import_refreshes_the_categories_of_the_accounts(engine, ids):
@@ -717,6 +719,8 @@ def test_a_designations_import_refreshes_the_categories_of_the_accounts(engine, 
     )
     result = commit(engine, ids, "designations", text)
     assert (result.inserted, result.updated) == (3, 1)
+    with engine.connect() as conn:
+        assert rollups.differences(conn) == []  # key-account spend follows the new memberships
     bits = domain.CATEGORY_BITS
     assert account(engine, "a4")["category_mask"] == bits["strategic"] | bits["group"]
     assert account(engine, "a4")["service_grade"] == "premium"

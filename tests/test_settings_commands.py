@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lib import rollups
 from lib.access import CurrentUser, Scope
 from lib.commands import CommandError, ValidationError
 from lib.commands.complaints import stage_target_seconds
@@ -56,6 +57,8 @@ def data(engine):
                         amount=amount,
                     )
                 )
+    with engine.begin() as conn:  # spend loaded in bulk: the rollups follow
+        rollups.rebuild(conn)
     with write_session(engine) as s:
         rederive_high_value(s, since=D(2026, 1, 1), today=TODAY)
     return ids
@@ -113,6 +116,8 @@ def test_raising_the_threshold_re_derives_from_its_month_and_records_who_and_whe
     result = run(engine, set_threshold, data, amount="3800", effective_from=D(2026, 5, 1))
     assert result.accounts_changed == 1
     assert derived(engine, data, "a4") == [(D(2026, 3, 1), D(2026, 5, 1))]
+    with engine.connect() as conn:
+        assert rollups.differences(conn) == []  # key-account spend follows the re-derivation
     assert account_state(engine, data, "a4") == (0, "standard", "churned")
     assert derived(engine, data, "a2") == [(D(2026, 3, 1), None)]
     with engine.connect() as conn:

@@ -12,7 +12,7 @@ from typing import Any, Optional
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from lib import derivation, imports
+from lib import derivation, imports, rollups
 from lib.access import CurrentUser
 from lib.commands import CommandError, audit, utcnow
 from lib.imports import Check, Problem, SourceRow
@@ -79,9 +79,11 @@ def commit_import(
         derivation.rederive_high_value(
             session, since=plan.earliest_month, account_ids=sorted(plan.account_ids), actor_id=user.id, today=today
         )
+        rollups.refresh_spend(session.connection(), account_ids=plan.account_ids)
     else:
         _write_designations(session, plan, user, steps)
         derivation.refresh_categories(session, account_ids=sorted(plan.account_ids), today=today)
+        rollups.refresh_spend(session.connection(), account_ids=plan.account_ids)
     audit(
         session,
         user,

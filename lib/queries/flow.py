@@ -14,11 +14,12 @@ import datetime as dt
 from sqlalchemy import ColumnElement, Float, Table, cast, func
 
 from lib.access import Scope
-from lib.models import StageFlowDay, SurveyDay
+from lib.models import SpendMonth, StageFlowDay, SurveyDay
 from lib.rollups import PROVINCE_TOTAL
 
 FLOW = StageFlowDay.__table__
 SURVEY_DAYS = SurveyDay.__table__
+SPEND_MONTHS = SpendMonth.__table__
 
 
 def serves(scope: Scope, categories: tuple[str, ...] = ()) -> bool:
@@ -48,7 +49,8 @@ def conditions(
     """Rows of the scope's days [start, end) (every day before `end` when start is None): the province
     totals for a national or province scope (the city rows when `by_city`), the city's rows for a city
     scope; of one service grade when given (stage_flow_days only)."""
-    where = [table.c.day < end] if start is None else [table.c.day >= start, table.c.day < end]
+    day = table.c.day if "day" in table.c else table.c.month
+    where = [day < end] if start is None else [day >= start, day < end]
     if scope.level == "city":
         where.append(table.c.city_id == scope.city_id)
     elif by_city:

@@ -182,6 +182,13 @@ def _is_key_on(account_id, day) -> ColumnElement[bool]:
 @reads("monthly_spend", "designations")
 def revenue_share(conn: Connection, scope: Scope, period: Period) -> dict[str, float | None]:
     """Spend of all accounts and of key accounts (key in that month) in the months of the period."""
+    if flow.serves(scope):
+        months = flow.SPEND_MONTHS.c
+        stmt = select(
+            func.coalesce(func.sum(months.total_fen), 0).label("total"), func.coalesce(func.sum(months.key_fen), 0)
+        ).where(*flow.conditions(scope, period.start, period.end, table=flow.SPEND_MONTHS))
+        total, key = (int(v) / 100 for v in conn.execute(stmt).one())
+        return {"total": total, "key": key, "share": _ratio(key, total)}
     month = SPEND.c.month
     stmt = select(
         func.coalesce(func.sum(SPEND.c.amount), 0).label("total"),
