@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,10 @@ def default_period(as_of: dt.date) -> Period:
     """The twelve months up to and including the month of `as_of`."""
     end = add_months(as_of, 1)
     return Period(add_months(end, -12), end)
+
+
+def whole_months(period: Period) -> Optional[Period]:
+    """The whole calendar months inside the period, if any."""
+    first = period.start if period.start.day == 1 else add_months(period.start, 1)
+    end = period.end.replace(day=1)
+    return Period(first, end) if first < end else None

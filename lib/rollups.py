@@ -31,8 +31,10 @@ from lib.domain import STAGES, SURVEY_DIMENSIONS
 from lib.models import (
     SCORE_BINS,
     Account,
+    AccountStageMonth,
     Designation,
     MonthlySpend,
+    Order,
     OrderEvent,
     SpendMonth,
     StageDurationMonth,
@@ -46,6 +48,9 @@ SPEND = MonthlySpend.__table__
 SPEND_MONTHS = SpendMonth.__table__
 DES = Designation.__table__
 ACCOUNTS = Account.__table__
+ORDERS = Order.__table__
+ACCOUNT_MONTHS = AccountStageMonth.__table__
+ACCOUNT_MONTH_COLUMNS = ["month", "account_id", "province_id", "city_id", "exited", "on_time"]
 SURVEY_DAYS = SurveyDay.__table__
 BIN_WIDTH = 100 // SCORE_BINS
 BIN_COLUMNS = tuple(f"bin_{b:02d}" for b in range(SCORE_BINS))
@@ -329,9 +334,34 @@ def rebuild_spend(conn: Connection) -> int:
     return int(conn.scalar(select(func.count()).select_from(SPEND_MONTHS)) or 0)
 
 
+def recompute_account_months(conn: Connection) -> Select:
+    """account_stage_months computed from order_events and their orders."""
+    month = month_of(conn, EVENTS.c.exited_at).label("month")
+    keys = [month, ORDERS.c.account_id, EVENTS.c.province_id, EVENTS.c.city_id]
+    on_time = case((EVENTS.c.duration_seconds <= EVENTS.c.target_seconds, 1), else_=0)
+    return (
+        select(*keys, func.count().label("exited"), func.sum(on_time).label("on_time"))
+        .select_from(EVENTS.join(ORDERS, ORDERS.c.id == EVENTS.c.order_id))
+        .where(EVENTS.c.kind == "enter", EVENTS.c.stage.in_(STAGES), EVENTS.c.exited_at.is_not(None))
+        .group_by(*keys)
+    )
+
+
+def rebuild_account_months(conn: Connection) -> int:
+    conn.execute(delete(ACCOUNT_MONTHS))
+    conn.execute(insert(ACCOUNT_MONTHS).from_select(ACCOUNT_MONTH_COLUMNS, recompute_account_months(conn)))
+    return int(conn.scalar(select(func.count()).select_from(ACCOUNT_MONTHS)) or 0)
+
+
 def rebuild(conn: Connection) -> int:
     """Replace every rollup with a recomputation from the raw rows; returns the rows written."""
-    return rebuild_flow(conn) + rebuild_durations(conn) + rebuild_surveys(conn) + rebuild_spend(conn)
+    return (
+        rebuild_flow(conn)
+        + rebuild_durations(conn)
+        + rebuild_surveys(conn)
+        + rebuild_spend(conn)
+        + rebuild_account_months(conn)
+    )
 
 
 def differences(conn: Connection) -> list[tuple]:
@@ -351,6 +381,14 @@ def differences(conn: Connection) -> list[tuple]:
 
     survey_columns = ("day", "province_id", "city_id", *SURVEY_COUNTS)
     for table, have, want in (
+        (
+            "account_stage_months",
+            {(str(r[0])[:10], *r[1:4]): tuple(map(int, r[4:])) for r in conn.execute(select(ACCOUNT_MONTHS)).all()},
+            {
+                (str(r[0])[:10], *r[1:4]): tuple(map(int, r[4:]))
+                for r in conn.execute(recompute_account_months(conn)).all()
+            },
+        ),
         (
             "spend_months",
             keyed_days(conn.execute(select(*(SPEND_MONTHS.c[c] for c in SPEND_COLUMNS))).all()),
@@ -408,10 +446,23 @@ def interval_left(session: Session, event: OrderEvent) -> None:
         and event.duration_seconds <= event.target_seconds
     )
     _bump(session, event, event.exited_at.date(), exited=1, on_time=int(on_time))
-    if event.stage not in STAGES or event.duration_seconds is None:
+    if event.stage not in STAGES:
         return
     conn = session.connection()
     dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    account_id = session.get(Order, event.order_id).account_id
+    per_account = dialect_insert(ACCOUNT_MONTHS).values(
+        month=event.exited_at.date().replace(day=1), account_id=account_id, province_id=event.province_id,
+        city_id=event.city_id, exited=1, on_time=int(on_time),
+    )  # fmt: skip
+    conn.execute(
+        per_account.on_conflict_do_update(
+            index_elements=["month", "account_id"],
+            set_={c: ACCOUNT_MONTHS.c[c] + per_account.excluded[c] for c in ("exited", "on_time")},
+        )
+    )
+    if event.duration_seconds is None:
+        return
     stmt = dialect_insert(DURATIONS).values(
         month=event.exited_at.date().replace(day=1),
         province_id=event.province_id,

@@ -22,7 +22,7 @@ from lib.commands.orders import advance_order, hold_order, resume_order, urge_or
 from lib.db import make_engine, write_session
 from lib.models import Account, Complaint, Order, OrderEvent, OrgUnit, StageFlowDay, Survey, User
 from lib.periods import Period, default_period
-from lib.queries import flow, order_flow, overview, regions, satisfaction
+from lib.queries import flow, order_flow, overview, regions, satisfaction, tiers
 
 WRITES = 80
 START = dt.datetime(2026, 10, 20, 9)
@@ -181,6 +181,7 @@ READS = {
     ),
     "dimension_means": lambda conn, scope, period, grade: satisfaction.dimension_means(conn, scope, period=period),
     "region_index": lambda conn, scope, period, grade: satisfaction.region_index(conn, scope, period=period),
+    "intersections": lambda conn, scope, period, grade: tiers.intersections(conn, scope, period),
     "province_kpis": lambda conn, scope, period, grade: regions.province_kpis(conn, scope, period=period),
     "city_kpis": lambda conn, scope, period, grade: regions.city_kpis(conn, scope, period=period),
 }
@@ -198,6 +199,7 @@ def test_reads_from_the_rollup_equal_the_same_reads_from_the_raw_intervals(demo_
             rolled = [READS[name](conn, *case) for case in cases]
             monkeypatch.setattr(flow, "serves", lambda *args, **kwargs: False)
             monkeypatch.setattr(flow, "serves_durations", lambda *args, **kwargs: False)
+            monkeypatch.setattr(flow, "serves_accounts", lambda *args, **kwargs: False)
             raw = [READS[name](conn, *case) for case in cases]
     finally:
         engine.dispose()

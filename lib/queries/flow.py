@@ -32,6 +32,11 @@ def serves_durations(scope: Scope, categories: tuple[str, ...] = ()) -> bool:
     return not categories and scope.level in ("national", "province")
 
 
+def serves_accounts(scope: Scope) -> bool:
+    """Whether the per-account rollup can answer (any scope: it keeps the account and its region)."""
+    return scope.level != "none"
+
+
 def region_column(scope: Scope, table: Table = FLOW) -> ColumnElement:
     """Provinces for a national scope, cities within a province or city scope (as the raw reads group)."""
     return table.c.province_id if scope.is_national else table.c.city_id

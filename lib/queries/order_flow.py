@@ -41,7 +41,7 @@ from lib import rollups
 from lib.access import Scope, scope_condition
 from lib.domain import GRADES, STAGES
 from lib.models import Account, Order, OrderEvent, OrgUnit, StageDurationMonth, StageTarget
-from lib.periods import Period, add_months
+from lib.periods import Period, whole_months
 from lib.queries import flow, reads
 from lib.queries.filters import category_condition
 
@@ -336,20 +336,13 @@ def _finish_time_in_stage(frame: pd.DataFrame) -> pd.DataFrame:
     return _stage_order(frame.assign(_g=frame["service_grade"].map(grade_rank)), "_g").drop(columns="_g")
 
 
-def _whole_months(period: Period) -> Optional[Period]:
-    """The whole calendar months inside the period, if any."""
-    first = period.start if period.start.day == 1 else add_months(period.start, 1)
-    end = period.end.replace(day=1)
-    return Period(first, end) if first < end else None
-
-
 def _class_counts(
     conn: Connection, scope: Scope, period: Period, grade: Optional[str]
 ) -> dict[tuple[str, str], Counter]:
     """Per (stage, grade), intervals ended in the period per duration class: whole months from the
     rollup, the days before and after them from the raw intervals."""
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    whole = _whole_months(period)
+    whole = whole_months(period)
     edges = [period] if whole is None else [p for p in (
         Period(period.start, whole.start) if period.start < whole.start else None,
         Period(whole.end, period.end) if whole.end < period.end else None,

@@ -27,6 +27,7 @@ from sqlalchemy import (
     case,
     distinct,
     exists,
+    false,
     func,
     literal,
     not_,
@@ -48,6 +49,7 @@ from lib.domain import (
 )
 from lib.models import (
     Account,
+    AccountStageMonth,
     Designation,
     HighValueThreshold,
     MonthlySpend,
@@ -57,8 +59,8 @@ from lib.models import (
     Survey,
     User,
 )
-from lib.periods import Period, add_months
-from lib.queries import reads
+from lib.periods import Period, add_months, whole_months
+from lib.queries import flow, reads
 from lib.queries.accounts import category_count
 from lib.queries.overview import category_bit
 
@@ -71,6 +73,7 @@ EVENTS = OrderEvent.__table__
 USERS = User.__table__
 ORG = OrgUnit.__table__
 THRESHOLDS = HighValueThreshold.__table__
+ACCOUNT_MONTHS = AccountStageMonth.__table__
 
 ALL_MASKS = tuple(range(1, 2 ** len(CATEGORIES)))  # the 15 non-empty sets of categories
 GROUPINGS = ("province", "city", "manager", "industry")
@@ -210,22 +213,7 @@ def intersections(conn: Connection, scope: Scope, period: Period) -> pd.DataFram
         .group_by(masks.c.mask)
         .subquery()
     )
-    per_order = _stage_counts_per_order(scope, period)
-    stages = (
-        select(
-            masks.c.mask,
-            func.sum(per_order.c.ended).label("ended"),
-            func.sum(per_order.c.on_time).label("on_time"),
-        )
-        .select_from(
-            masks.join(ORDERS, ORDERS.c.account_id == masks.c.account_id).join(
-                per_order, per_order.c.order_id == ORDERS.c.id
-            )
-        )
-        .where(scope_condition(scope, ORDERS))
-        .group_by(masks.c.mask)
-        .subquery()
-    )
+    stages = _stage_counts_per_mask(masks, scope, period)
     stmt = select(
         counts.c.mask,
         counts.c.accounts,
@@ -248,6 +236,43 @@ def intersections(conn: Connection, scope: Scope, period: Period) -> pd.DataFram
     frame["degree"] = [len(categories_of(m)) for m in ALL_MASKS]
     frame["premium"] = [is_premium(m) for m in ALL_MASKS]
     return frame.reset_index()[INTERSECTION_COLUMNS]
+
+
+def _stage_counts_per_mask(masks: CTE, scope: Scope, period: Period):
+    """Subquery (mask, ended, on_time): the stage intervals of each intersection's orders that ended in the
+    period. Whole months come from the per-account rollup, the days around them from the raw intervals."""
+    whole = whole_months(period) if flow.serves_accounts(scope) else None
+    raw_parts = [period] if whole is None else [
+        p for p in (Period(period.start, whole.start) if period.start < whole.start else None,
+                    Period(whole.end, period.end) if whole.end < period.end else None) if p is not None
+    ]  # fmt: skip
+    parts = []
+    if whole is not None:
+        months = ACCOUNT_MONTHS
+        parts.append(
+            select(masks.c.mask, months.c.exited.label("ended"), months.c.on_time)
+            .select_from(masks.join(months, months.c.account_id == masks.c.account_id))
+            .where(months.c.month >= whole.start, months.c.month < whole.end, scope_condition(scope, months))
+        )
+    for part in raw_parts:
+        per_order = _stage_counts_per_order(scope, part)
+        parts.append(
+            select(masks.c.mask, per_order.c.ended, per_order.c.on_time)
+            .select_from(
+                masks.join(ORDERS, ORDERS.c.account_id == masks.c.account_id).join(
+                    per_order, per_order.c.order_id == ORDERS.c.id
+                )
+            )
+            .where(scope_condition(scope, ORDERS))
+        )
+    if not parts:
+        parts.append(select(masks.c.mask, literal(0).label("ended"), literal(0).label("on_time")).where(false()))
+    rows = union_all(*parts).subquery("stage_rows")
+    return (
+        select(rows.c.mask, func.sum(rows.c.ended).label("ended"), func.sum(rows.c.on_time).label("on_time"))
+        .group_by(rows.c.mask)
+        .subquery()
+    )
 
 
 def _stage_counts_per_order(scope: Scope, period: Period):
