@@ -274,6 +274,7 @@ def refresh_categories(
         new = {"mask": new_mask, "grade": grade_of(new_mask), "stage": lifecycle_after(stage, mask or 0, new_mask)}
         if (new["mask"], new["grade"], new["stage"]) != (mask or 0, grade, stage):
             changes.append({"row": account_id, **new})
+    rollups.refresh_category_months(conn, account_ids=account_ids, today=today)
     if changes:
         conn.execute(
             update(ACCOUNTS)

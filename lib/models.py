@@ -240,7 +240,14 @@ class OrderEvent(Base):
 
 # Tables that summarise others (rollups): derived, never generated, loaded or imported as data.
 DERIVED_TABLES = frozenset(
-    {"stage_flow_days", "stage_duration_months", "survey_days", "spend_months", "account_stage_months"}
+    {
+        "stage_flow_days",
+        "stage_duration_months",
+        "survey_days",
+        "spend_months",
+        "account_stage_months",
+        "category_months",
+    }
 )
 
 
@@ -355,6 +362,20 @@ class AccountStageMonth(Base):
     exited: Mapped[int] = mapped_column(Integer, default=0)
     on_time: Mapped[int] = mapped_column(Integer, default=0)
     __table_args__ = (Index("ix_account_stage_months_account", "account_id", "month"),)
+
+
+class CategoryMonth(Base):
+    """Rollup of category membership on the first day of each month, per region: key accounts (in any
+    category), premium ones (in two or more) and high-value ones. Rows with city_id 0 hold the province's
+    total. Refreshed for the cities whose accounts' designations change (lib/rollups.py)."""
+
+    __tablename__ = "category_months"
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: the province's total
+    key_accounts: Mapped[int] = mapped_column(Integer, default=0)
+    premium: Mapped[int] = mapped_column(Integer, default=0)
+    high_value: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Complaint(Base):

@@ -32,6 +32,7 @@ from lib.models import (
     SCORE_BINS,
     Account,
     AccountStageMonth,
+    CategoryMonth,
     Designation,
     MonthlySpend,
     Order,
@@ -48,6 +49,9 @@ SPEND = MonthlySpend.__table__
 SPEND_MONTHS = SpendMonth.__table__
 DES = Designation.__table__
 ACCOUNTS = Account.__table__
+CATEGORY_MONTHS = CategoryMonth.__table__
+CATEGORY_MONTH_COLUMNS = ["month", "province_id", "city_id", "key_accounts", "premium", "high_value"]
+CATEGORY_MONTHS_KEPT = 36  # months back from the current one that the rollup covers at least
 ORDERS = Order.__table__
 ACCOUNT_MONTHS = AccountStageMonth.__table__
 ACCOUNT_MONTH_COLUMNS = ["month", "account_id", "province_id", "city_id", "exited", "on_time"]
@@ -353,6 +357,99 @@ def rebuild_account_months(conn: Connection) -> int:
     return int(conn.scalar(select(func.count()).select_from(ACCOUNT_MONTHS)) or 0)
 
 
+def _first_of(day: dt.date, months_back: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def category_months_range(conn: Connection, today: Optional[dt.date] = None) -> list[dt.date]:
+    """The months the rollup covers: from the earliest it holds (or 36 months back) to the latest it holds
+    (or the current month). The range only grows, so every region's rows cover the same months."""
+    last = (today or dt.date.today()).replace(day=1)
+    first = _first_of(last, CATEGORY_MONTHS_KEPT - 1)
+    earliest, latest = conn.execute(select(func.min(CATEGORY_MONTHS.c.month), func.max(CATEGORY_MONTHS.c.month))).one()
+    if earliest is not None:
+        first = min(first, dt.date.fromisoformat(str(earliest)[:10]))
+        last = max(last, dt.date.fromisoformat(str(latest)[:10]))
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = _first_of(month, -1)
+    return months
+
+
+def membership_by_city(months: list[dt.date], city_ids: Optional[list[int]] = None) -> Select:
+    """category_months' city rows for `months` computed from the designations (of some cities, or all)."""
+    calendar = union_all(*(select(literal(m, CATEGORY_MONTHS.c.month.type).label("month")) for m in months)).cte(
+        "calendar"
+    )
+    open_then = (DES.c.valid_from <= calendar.c.month) & (
+        (DES.c.valid_to.is_(None)) | (DES.c.valid_to > calendar.c.month)
+    )
+    per_account = select(
+        calendar.c.month,
+        DES.c.account_id,
+        DES.c.province_id,
+        DES.c.city_id,
+        func.count(func.distinct(DES.c.category)).label("categories"),
+        func.max(case((DES.c.category == "high_value", 1), else_=0)).label("high_value"),
+    ).select_from(calendar.join(DES, open_then))
+    if city_ids is not None:
+        per_account = per_account.where(DES.c.city_id.in_(city_ids))
+    per_account = per_account.group_by(calendar.c.month, DES.c.account_id, DES.c.province_id, DES.c.city_id).subquery()
+    keys = [per_account.c.month, per_account.c.province_id, per_account.c.city_id]
+    return select(
+        *keys,
+        func.count().label("key_accounts"),
+        func.sum(case((per_account.c.categories >= 2, 1), else_=0)).label("premium"),
+        func.sum(per_account.c.high_value).label("high_value"),
+    ).group_by(*keys)
+
+
+def _category_province_totals(province_ids: Optional[list[int]] = None) -> Select:
+    c = CATEGORY_MONTHS.c
+    stmt = select(
+        c.month, c.province_id, literal(PROVINCE_TOTAL, Integer).label("city_id"),
+        func.sum(c.key_accounts), func.sum(c.premium), func.sum(c.high_value),
+    ).where(c.city_id != PROVINCE_TOTAL)  # fmt: skip
+    if province_ids is not None:
+        stmt = stmt.where(c.province_id.in_(province_ids))
+    return stmt.group_by(c.month, c.province_id)
+
+
+def refresh_category_months(
+    conn: Connection, *, account_ids: Optional[Collection[int]] = None, today: Optional[dt.date] = None
+) -> None:
+    """Recompute category_months for the cities of `account_ids` (every city when None) and their
+    provinces' totals: after designations of those accounts changed."""
+    months = category_months_range(conn, today)
+    if account_ids is None or len(account_ids) > MAX_REFRESH_ACCOUNTS:
+        conn.execute(delete(CATEGORY_MONTHS))
+        conn.execute(insert(CATEGORY_MONTHS).from_select(CATEGORY_MONTH_COLUMNS, membership_by_city(months)))
+        conn.execute(insert(CATEGORY_MONTHS).from_select(CATEGORY_MONTH_COLUMNS, _category_province_totals()))
+        return
+    if not account_ids:
+        return
+    places = conn.execute(
+        select(ACCOUNTS.c.city_id, ACCOUNTS.c.province_id).where(ACCOUNTS.c.id.in_(sorted(account_ids))).distinct()
+    ).all()
+    cities, provinces = sorted({c for c, _ in places}), sorted({p for _, p in places})
+    conn.execute(delete(CATEGORY_MONTHS).where(CATEGORY_MONTHS.c.city_id.in_(cities)))
+    conn.execute(insert(CATEGORY_MONTHS).from_select(CATEGORY_MONTH_COLUMNS, membership_by_city(months, cities)))
+    conn.execute(
+        delete(CATEGORY_MONTHS).where(
+            CATEGORY_MONTHS.c.city_id == PROVINCE_TOTAL, CATEGORY_MONTHS.c.province_id.in_(provinces)
+        )
+    )
+    conn.execute(insert(CATEGORY_MONTHS).from_select(CATEGORY_MONTH_COLUMNS, _category_province_totals(provinces)))
+
+
+def rebuild_category_months(conn: Connection, today: Optional[dt.date] = None) -> int:
+    conn.execute(delete(CATEGORY_MONTHS))
+    refresh_category_months(conn, today=today)
+    return int(conn.scalar(select(func.count()).select_from(CATEGORY_MONTHS)) or 0)
+
+
 def rebuild(conn: Connection) -> int:
     """Replace every rollup with a recomputation from the raw rows; returns the rows written."""
     return (
@@ -361,6 +458,7 @@ def rebuild(conn: Connection) -> int:
         + rebuild_surveys(conn)
         + rebuild_spend(conn)
         + rebuild_account_months(conn)
+        + rebuild_category_months(conn)
     )
 
 
@@ -380,7 +478,22 @@ def differences(conn: Connection) -> list[tuple]:
         return {(str(r[0])[:10], *r[1:3]): tuple(int(v) for v in r[3:]) for r in rows}
 
     survey_columns = ("day", "province_id", "city_id", *SURVEY_COUNTS)
+    held = sorted(
+        {dt.date.fromisoformat(str(m)[:10]) for m in conn.scalars(select(CATEGORY_MONTHS.c.month).distinct())}
+    )
+    membership = keyed_days(conn.execute(select(membership_by_city(held).subquery())).all()) if held else {}
+    by_province: dict[tuple, list[int]] = {}
+    for (month, province, _), counts in membership.items():
+        total = by_province.setdefault((month, province, PROVINCE_TOTAL), [0, 0, 0])
+        for i, n in enumerate(counts):
+            total[i] += n
+    membership.update({k: tuple(v) for k, v in by_province.items()})
     for table, have, want in (
+        (
+            "category_months",
+            keyed_days(conn.execute(select(*(CATEGORY_MONTHS.c[c] for c in CATEGORY_MONTH_COLUMNS))).all()),
+            membership,
+        ),
         (
             "account_stage_months",
             {(str(r[0])[:10], *r[1:4]): tuple(map(int, r[4:])) for r in conn.execute(select(ACCOUNT_MONTHS)).all()},

@@ -182,6 +182,9 @@ READS = {
     "dimension_means": lambda conn, scope, period, grade: satisfaction.dimension_means(conn, scope, period=period),
     "region_index": lambda conn, scope, period, grade: satisfaction.region_index(conn, scope, period=period),
     "intersections": lambda conn, scope, period, grade: tiers.intersections(conn, scope, period),
+    "membership_over_time": lambda conn, scope, period, grade: tiers.membership_over_time(
+        conn, scope, day=period.last_day
+    )["months"],
     "province_kpis": lambda conn, scope, period, grade: regions.province_kpis(conn, scope, period=period),
     "city_kpis": lambda conn, scope, period, grade: regions.city_kpis(conn, scope, period=period),
 }

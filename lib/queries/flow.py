@@ -14,12 +14,13 @@ import datetime as dt
 from sqlalchemy import ColumnElement, Float, Table, cast, func
 
 from lib.access import Scope
-from lib.models import SpendMonth, StageFlowDay, SurveyDay
+from lib.models import CategoryMonth, SpendMonth, StageFlowDay, SurveyDay
 from lib.rollups import PROVINCE_TOTAL
 
 FLOW = StageFlowDay.__table__
 SURVEY_DAYS = SurveyDay.__table__
 SPEND_MONTHS = SpendMonth.__table__
+CATEGORY_MONTHS = CategoryMonth.__table__
 
 
 def serves(scope: Scope, categories: tuple[str, ...] = ()) -> bool:

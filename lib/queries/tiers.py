@@ -660,7 +660,7 @@ def potential_conversion_by_month(conn: Connection, scope: Scope, period: Period
 MONTHS_OVER_TIME = 24
 
 
-@reads("designations", "high_value_thresholds")
+@reads("designations", "high_value_thresholds", "accounts")
 def membership_over_time(conn: Connection, scope: Scope, *, day: dt.date) -> dict[str, pd.DataFrame]:
     """How the portfolio moved: on the first day of each of the 24 months up to `day`, the key accounts,
     the premium ones and the high-value ones in scope (the designations open that day); and the threshold
@@ -669,6 +669,42 @@ def membership_over_time(conn: Connection, scope: Scope, *, day: dt.date) -> dic
     months: month (date), key_accounts, premium, high_value. thresholds: effective_from, amount."""
     last = day.replace(day=1)
     months = [add_months(last, -i) for i in range(MONTHS_OVER_TIME - 1, -1, -1)]
+    found: dict[dt.date, tuple[int, int, int]] = {}
+    if flow.serves(scope):  # the months the rollup holds; any others from the designations
+        c = flow.CATEGORY_MONTHS.c
+        stmt = (
+            select(c.month, func.sum(c.key_accounts), func.sum(c.premium), func.sum(c.high_value))
+            .where(*flow.conditions(scope, months[0], add_months(last, 1), table=flow.CATEGORY_MONTHS))
+            .group_by(c.month)
+        )
+        found = {_as_day(m): (int(k), int(p), int(h)) for m, k, p, h in conn.execute(stmt)}
+        held = {_as_day(m) for m in conn.scalars(select(c.month).where(c.month.in_(months)).distinct())}
+        found.update(_membership_from_designations(conn, scope, [m for m in months if m not in held]))
+    else:
+        found = _membership_from_designations(conn, scope, months)
+    frame = pd.DataFrame(
+        [(m, *found.get(m, (0, 0, 0))) for m in months], columns=["month", "key_accounts", "premium", "high_value"]
+    )
+    changes = (
+        select(THRESHOLDS.c.effective_from, THRESHOLDS.c.amount)
+        .where(THRESHOLDS.c.effective_from > months[0], THRESHOLDS.c.effective_from <= day)
+        .order_by(THRESHOLDS.c.effective_from, THRESHOLDS.c.id)
+    )
+    thresholds = _frame(conn.execute(changes).all(), ["effective_from", "amount"])
+    thresholds["amount"] = pd.to_numeric(thresholds["amount"].astype(object)).astype("float64")
+    return {"months": frame, "thresholds": thresholds}
+
+
+def _as_day(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _membership_from_designations(
+    conn: Connection, scope: Scope, months: list[dt.date]
+) -> dict[dt.date, tuple[int, int, int]]:
+    """(key accounts, premium, high-value) in scope on the first day of each month, from the designations."""
+    if not months:
+        return {}
     calendar = union_all(*(select(literal(m, Date).label("month")) for m in months)).cte("calendar")
     per_account = (
         select(
@@ -688,26 +724,7 @@ def membership_over_time(conn: Connection, scope: Scope, *, day: dt.date) -> dic
         func.sum(case((per_account.c.categories >= 2, 1), else_=0)).label("premium"),
         func.sum(per_account.c.high_value).label("high_value"),
     ).group_by(per_account.c.month)
-    found = {row.month: row for row in conn.execute(stmt).all()}
-    frame = pd.DataFrame(
-        [
-            (
-                m,
-                *(
-                    (int(getattr(found[m], c) or 0) for c in ("key_accounts", "premium", "high_value"))
-                    if m in found
-                    else (0, 0, 0)
-                ),
-            )
-            for m in months
-        ],
-        columns=["month", "key_accounts", "premium", "high_value"],
-    )
-    changes = (
-        select(THRESHOLDS.c.effective_from, THRESHOLDS.c.amount)
-        .where(THRESHOLDS.c.effective_from > months[0], THRESHOLDS.c.effective_from <= day)
-        .order_by(THRESHOLDS.c.effective_from, THRESHOLDS.c.id)
-    )
-    thresholds = _frame(conn.execute(changes).all(), ["effective_from", "amount"])
-    thresholds["amount"] = pd.to_numeric(thresholds["amount"].astype(object)).astype("float64")
-    return {"months": frame, "thresholds": thresholds}
+    return {
+        _as_day(row.month): tuple(int(getattr(row, c) or 0) for c in ("key_accounts", "premium", "high_value"))
+        for row in conn.execute(stmt).all()
+    }
