@@ -1,6 +1,6 @@
 """Page benchmark: each page's script run, cold and warm, beside the time of its bare SQL (the floor).
 
-    python -m lib.bench [--size tiny|demo|province] [--database-url URL] [--runs N] [--out FILE.md]
+    python -m lib.bench [--size tiny|demo|medium|province] [--database-url URL] [--runs N] [--out FILE.md]
 
 For every page and every demo role that may open it, the page runs through Streamlit's AppTest
 (signed in by presetting the session, as the app tests do). A cold run starts with every

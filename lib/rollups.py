@@ -20,7 +20,7 @@ import math
 import sys
 import time
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Optional
 
 from sqlalchemy import Connection, Integer, Select, case, delete, func, insert, literal, select, union_all
@@ -289,48 +289,59 @@ def _spend_by_city(city_ids: Optional[list[int]] = None) -> Select:
     return stmt.group_by(*keys)
 
 
-def _province_totals(source, province_ids: Optional[list[int]] = None) -> Select:
-    keys = [source.c.month, source.c.province_id]
-    stmt = select(
-        *keys,
-        literal(PROVINCE_TOTAL, Integer).label("city_id"),
-        func.sum(source.c.total_fen).label("total_fen"),
-        func.sum(source.c.key_fen).label("key_fen"),
-    )
-    if source is SPEND_MONTHS:
-        stmt = stmt.where(SPEND_MONTHS.c.city_id != PROVINCE_TOTAL)
-    if province_ids is not None:
-        stmt = stmt.where(source.c.province_id.in_(province_ids))
-    return stmt.group_by(*keys)
-
-
 def recompute_spend() -> Select:
+    """The whole of spend_months from monthly_spend and designations: city rows and province totals."""
     by_city = _spend_by_city().cte("by_city")
-    return union_all(select(by_city), _province_totals(by_city))
+    keys = [by_city.c.month, by_city.c.province_id]
+    totals = select(
+        *keys, literal(PROVINCE_TOTAL, Integer), func.sum(by_city.c.total_fen), func.sum(by_city.c.key_fen)
+    ).group_by(*keys)
+    return union_all(select(by_city), totals)
 
 
 SPEND_COLUMNS = ["month", "province_id", "city_id", "total_fen", "key_fen"]
 
 
+def _refresh_regions(
+    conn: Connection,
+    table,
+    columns: list[str],
+    by_city: Callable[[Optional[list[int]]], Select],
+    account_ids: Optional[Collection[int]],
+) -> None:
+    """Recompute a per-region rollup for the cities of `account_ids` (every city when None, or when there
+    are many) from `by_city(cities)`, then its provinces' totals from the city rows."""
+    if account_ids is not None and not account_ids:
+        return
+    cities = provinces = None
+    if account_ids is None or len(account_ids) > MAX_REFRESH_ACCOUNTS:
+        conn.execute(delete(table))
+    else:
+        places = conn.execute(
+            select(ACCOUNTS.c.city_id, ACCOUNTS.c.province_id).where(ACCOUNTS.c.id.in_(sorted(account_ids))).distinct()
+        ).all()
+        cities, provinces = sorted({c for c, _ in places}), sorted({p for _, p in places})
+        conn.execute(delete(table).where(table.c.city_id.in_(cities)))
+        conn.execute(delete(table).where(table.c.city_id == PROVINCE_TOTAL, table.c.province_id.in_(provinces)))
+    conn.execute(insert(table).from_select(columns, by_city(cities)))
+    conn.execute(insert(table).from_select(columns, _totals(table, columns, provinces)))
+
+
+def _totals(table, columns: list[str], province_ids: Optional[list[int]]) -> Select:
+    """Province total rows (city_id 0) summed from a rollup's city rows."""
+    keys = [table.c[columns[0]], table.c.province_id]
+    stmt = select(
+        *keys, literal(PROVINCE_TOTAL, Integer).label("city_id"), *(func.sum(table.c[c]) for c in columns[3:])
+    ).where(table.c.city_id != PROVINCE_TOTAL)
+    if province_ids is not None:
+        stmt = stmt.where(table.c.province_id.in_(province_ids))
+    return stmt.group_by(*keys)
+
+
 def refresh_spend(conn: Connection, *, account_ids: Optional[Collection[int]] = None) -> None:
     """Recompute spend_months for the cities of `account_ids` (every city when None) and their provinces'
     totals: after spend or category membership changed for those accounts."""
-    if account_ids is None or len(account_ids) > MAX_REFRESH_ACCOUNTS:
-        conn.execute(delete(SPEND_MONTHS))
-        conn.execute(insert(SPEND_MONTHS).from_select(SPEND_COLUMNS, recompute_spend()))
-        return
-    if not account_ids:
-        return
-    places = conn.execute(
-        select(ACCOUNTS.c.city_id, ACCOUNTS.c.province_id).where(ACCOUNTS.c.id.in_(sorted(account_ids))).distinct()
-    ).all()
-    cities, provinces = sorted({c for c, _ in places}), sorted({p for _, p in places})
-    conn.execute(delete(SPEND_MONTHS).where(SPEND_MONTHS.c.city_id.in_(cities)))
-    conn.execute(insert(SPEND_MONTHS).from_select(SPEND_COLUMNS, _spend_by_city(cities)))
-    conn.execute(
-        delete(SPEND_MONTHS).where(SPEND_MONTHS.c.city_id == PROVINCE_TOTAL, SPEND_MONTHS.c.province_id.in_(provinces))
-    )
-    conn.execute(insert(SPEND_MONTHS).from_select(SPEND_COLUMNS, _province_totals(SPEND_MONTHS, provinces)))
+    _refresh_regions(conn, SPEND_MONTHS, SPEND_COLUMNS, _spend_by_city, account_ids)
 
 
 def rebuild_spend(conn: Connection) -> int:
@@ -406,42 +417,15 @@ def membership_by_city(months: list[dt.date], city_ids: Optional[list[int]] = No
     ).group_by(*keys)
 
 
-def _category_province_totals(province_ids: Optional[list[int]] = None) -> Select:
-    c = CATEGORY_MONTHS.c
-    stmt = select(
-        c.month, c.province_id, literal(PROVINCE_TOTAL, Integer).label("city_id"),
-        func.sum(c.key_accounts), func.sum(c.premium), func.sum(c.high_value),
-    ).where(c.city_id != PROVINCE_TOTAL)  # fmt: skip
-    if province_ids is not None:
-        stmt = stmt.where(c.province_id.in_(province_ids))
-    return stmt.group_by(c.month, c.province_id)
-
-
 def refresh_category_months(
     conn: Connection, *, account_ids: Optional[Collection[int]] = None, today: Optional[dt.date] = None
 ) -> None:
     """Recompute category_months for the cities of `account_ids` (every city when None) and their
     provinces' totals: after designations of those accounts changed."""
     months = category_months_range(conn, today)
-    if account_ids is None or len(account_ids) > MAX_REFRESH_ACCOUNTS:
-        conn.execute(delete(CATEGORY_MONTHS))
-        conn.execute(insert(CATEGORY_MONTHS).from_select(CATEGORY_MONTH_COLUMNS, membership_by_city(months)))
-        conn.execute(insert(CATEGORY_MONTHS).from_select(CATEGORY_MONTH_COLUMNS, _category_province_totals()))
-        return
-    if not account_ids:
-        return
-    places = conn.execute(
-        select(ACCOUNTS.c.city_id, ACCOUNTS.c.province_id).where(ACCOUNTS.c.id.in_(sorted(account_ids))).distinct()
-    ).all()
-    cities, provinces = sorted({c for c, _ in places}), sorted({p for _, p in places})
-    conn.execute(delete(CATEGORY_MONTHS).where(CATEGORY_MONTHS.c.city_id.in_(cities)))
-    conn.execute(insert(CATEGORY_MONTHS).from_select(CATEGORY_MONTH_COLUMNS, membership_by_city(months, cities)))
-    conn.execute(
-        delete(CATEGORY_MONTHS).where(
-            CATEGORY_MONTHS.c.city_id == PROVINCE_TOTAL, CATEGORY_MONTHS.c.province_id.in_(provinces)
-        )
+    _refresh_regions(
+        conn, CATEGORY_MONTHS, CATEGORY_MONTH_COLUMNS, lambda cities: membership_by_city(months, cities), account_ids
     )
-    conn.execute(insert(CATEGORY_MONTHS).from_select(CATEGORY_MONTH_COLUMNS, _category_province_totals(provinces)))
 
 
 def rebuild_category_months(conn: Connection, today: Optional[dt.date] = None) -> int:

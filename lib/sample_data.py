@@ -78,6 +78,8 @@ class Size:
 SIZES: dict[str, Size] = {
     "tiny": Size(accounts=200, orders=800, surveys=1_500, revisits=600, complaints=120),
     "demo": Size(accounts=2_000, orders=16_000, surveys=15_000, revisits=8_000, complaints=1_500),
+    # A tenth of a province: the middle step of the benchmark's scaling runs.
+    "medium": Size(accounts=5_000, orders=100_000, surveys=50_000, revisits=20_000, complaints=5_000),
     "province": Size(accounts=50_000, orders=1_000_000, surveys=500_000, revisits=200_000, complaints=50_000),
 }
 
