@@ -229,6 +229,8 @@ class OrderEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (
         Index("ix_order_events_order", "order_id", "at"),
+        # An order's open interval: the order desk joins it for every unfinished order.
+        Index("ix_order_events_order_open", "order_id", "kind", "exited_at"),
         Index("ix_order_events_exit", "kind", "exited_at", "stage"),
         Index("ix_order_events_open", "kind", "stage", "exited_at", "at"),
         # Finds the k-th shortest interval of a stage and grade within a duration class (time in stage).
