@@ -383,17 +383,14 @@ def category_index(
 
     Uses the accounts' current categories (accounts.category_mask). Mask 0 is "no category".
     """
-    in_now, in_then = _now_and_earlier(period)
-    score = SURVEYS.c.score
+    per_account = _per_account_sums(period, survey_filter(scope, categories))
     stmt = (
         select(
             ACCOUNTS.c.category_mask.label("mask"),
-            *_count_columns(period),
-            func.coalesce(func.sum(case((in_now, score))), 0).label("score_sum"),
-            func.coalesce(func.sum(case((in_then, score))), 0).label("score_sum_year_earlier"),
+            *(func.sum(per_account.c[c]) for c in PER_ACCOUNT_SUMS),
         )
-        .join_from(SURVEYS, ACCOUNTS, ACCOUNTS.c.id == SURVEYS.c.account_id)
-        .where(_in_either(period), survey_filter(scope, categories), scope_condition(scope, ACCOUNTS))
+        .join_from(per_account, ACCOUNTS, ACCOUNTS.c.id == per_account.c.account_id)
+        .where(scope_condition(scope, ACCOUNTS))
         .group_by(ACCOUNTS.c.category_mask)
     )
     per_mask = pd.DataFrame(
@@ -410,6 +407,29 @@ def category_index(
         }
     )
     return {"categories": _per_category(per_mask), "intersections": _per_intersection(per_mask)}
+
+
+PER_ACCOUNT_SUMS = ("surveys", "surveys_year_earlier", "score_sum", "score_sum_year_earlier")
+
+
+def _per_account_sums(period: Period, condition: ColumnElement[bool]):
+    """Subquery (account_id, surveys, surveys_year_earlier, score_sum, score_sum_year_earlier): each
+    account's surveys in the period and a year earlier. Grouping by account first means the join to
+    accounts (for the mask or the manager) is per account, not per survey."""
+    in_now, in_then = _now_and_earlier(period)
+    score = SURVEYS.c.score
+    return (
+        select(
+            SURVEYS.c.account_id,
+            func.count(case((in_now, 1))).label("surveys"),
+            func.count(case((in_then, 1))).label("surveys_year_earlier"),
+            func.coalesce(func.sum(case((in_now, score))), 0).label("score_sum"),
+            func.coalesce(func.sum(case((in_then, score))), 0).label("score_sum_year_earlier"),
+        )
+        .where(_in_either(period), condition)
+        .group_by(SURVEYS.c.account_id)
+        .subquery("per_account")
+    )
 
 
 def _means(frame: pd.DataFrame) -> pd.DataFrame:
@@ -450,20 +470,22 @@ def manager_index(
 
     Highest index first; the change is in points against the same manager's accounts a year earlier.
     """
-    in_now, _ = _now_and_earlier(period)
-    counts = _count_columns(period)
+    per_account = _per_account_sums(period, survey_filter(scope, categories))
+    surveys, surveys_then, score_sum, score_sum_then = (func.sum(per_account.c[c]) for c in PER_ACCOUNT_SUMS)
     stmt = (
         select(
             USERS.c.id.label("manager_id"),
             USERS.c.name.label("manager"),
-            *counts,
-            *_yoy_columns(period, SURVEYS.c.score, "index"),
+            surveys.label("surveys"),
+            surveys_then.label("surveys_year_earlier"),
+            (score_sum / func.nullif(surveys, 0)).label("index"),
+            (score_sum_then / func.nullif(surveys_then, 0)).label("index_year_earlier"),
         )
-        .join_from(SURVEYS, ACCOUNTS, ACCOUNTS.c.id == SURVEYS.c.account_id)
+        .join_from(per_account, ACCOUNTS, ACCOUNTS.c.id == per_account.c.account_id)
         .join(USERS, USERS.c.id == ACCOUNTS.c.manager_id)
-        .where(_in_either(period), survey_filter(scope, categories), scope_condition(scope, ACCOUNTS))
+        .where(scope_condition(scope, ACCOUNTS))
         .group_by(USERS.c.id, USERS.c.name)
-        .having(func.count(case((in_now, 1))) >= min_surveys)
+        .having(surveys >= min_surveys)
     )
     frame = pd.DataFrame(
         conn.execute(stmt).all(),
