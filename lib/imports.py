@@ -320,14 +320,27 @@ def _short(text: str, limit: int = 60) -> str:
 # -- Templates and display ----------------------------------------------------------------------------
 
 
+# Rows a template shows before its example row, so that the template imports as it is into an empty
+# database: the example city's province.
+LEADING_EXAMPLES = {
+    "regions": (
+        {"en": {"code": "GD", "level": "province", "parent_code": "", "name_en": "Guangdong", "name_zh": "广东省"},
+         "zh": {"code": "GD", "level": "省", "parent_code": "", "name_en": "Guangdong", "name_zh": "广东省"}},
+    ),
+}  # fmt: skip
+
+
 def template_csv(kind: str, lang: str, example: Optional[dict[str, str]] = None) -> bytes:
-    """A CSV template: the header row and an example row, UTF-8 with BOM so that Excel shows Chinese."""
+    """A CSV template: the header row and an example row (after any rows it needs), UTF-8 with BOM so
+    that Excel shows Chinese."""
     columns = COLUMNS[kind]
     zh = lang == "zh"
     row = {c.name: c.example_zh if zh else c.example_en for c in columns} | (example or {})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.zh if zh else c.name for c in columns])
+    for leading in LEADING_EXAMPLES.get(kind, ()):
+        writer.writerow([leading["zh" if zh else "en"][c.name] for c in columns])
     writer.writerow([row[c.name] for c in columns])
     return out.getvalue().encode("utf-8-sig")
 

@@ -69,6 +69,17 @@ def test_provinces_and_cities_are_added_with_their_province_ids_in_any_order(eng
     }
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_regions_template_imports_as_it_is(engine, ids, lang):
+    """Downloaded and uploaded unchanged, the template adds its province and the example city."""
+    result = commit(engine, ids, "regions", imports.template_csv("regions", lang).decode("utf-8-sig"))
+    assert (result.inserted, result.updated) == (2, 0)
+    assert units(engine, "GD", "GD-GZ") == {
+        "GD": ("province", "CN", "GD", "Guangdong", "广东省"),
+        "GD-GZ": ("city", "GD", "GD", "Guangzhou", "广州市"),
+    }
+
+
 def test_accounts_can_be_imported_into_regions_just_imported(engine, ids):
     """The point of the regions import: an account row naming the new province and city is accepted."""
     commit(engine, ids, "regions", HEADER + "G1,city,GAMMA,Gamma One,伽马一市\nGAMMA,province,,Gamma,伽马省\n")
