@@ -170,7 +170,7 @@ def test_a_file_over_the_row_limit_is_refused():
     data = b"account_code,month,amount\n" + b"a1,2026-01,1\n" * (imports.MAX_ROWS + 1)
     with pytest.raises(FileRejected) as refused:
         imports.read_file("monthly_spend", "huge.csv", data)
-    assert (refused.value.code, refused.value.values) == ("imports.error.too_many_rows", {"limit": "200,000"})
+    assert (refused.value.code, refused.value.values) == ("imports.error.too_many_rows", {"limit": "100,000"})
 
 
 def test_the_row_limit_counts_data_rows_not_the_header_or_blank_lines():
