@@ -131,30 +131,30 @@ def _memberships(conn: Connection, account_ids, since: dt.date) -> tuple[dict[in
     return {int(a): _runs(member[i], months) for i, a in enumerate(ids) if member[i].any()}, evaluated_from
 
 
-def _stored(conn: Connection, account_ids, since: dt.date) -> pd.DataFrame:
-    """The derived high-value stretches open on or after `since`, and those ending right at it (which a
-    stretch starting at `since` continues)."""
+StoredRow = tuple[int, dt.date, Optional[dt.date]]  # id, valid_from, valid_to
+
+
+def _stored(conn: Connection, account_ids, since: dt.date) -> dict[int, list[StoredRow]]:
+    """Per account, the derived high-value stretches open on or after `since`, and those ending right at
+    it (which a stretch starting at `since` continues), in order."""
     stmt = select(DES.c.id, DES.c.account_id, DES.c.valid_from, DES.c.valid_to).where(
         DES.c.category == "high_value",
         DES.c.source == "derived",
         (DES.c.valid_to.is_(None)) | (DES.c.valid_to >= since),
     )
-    frame = pd.DataFrame(
-        conn.execute(_where(stmt, DES.c.account_id, account_ids)).all(),
-        columns=["id", "account_id", "valid_from", "valid_to"],
-    )
-    if account_ids is not None:
-        frame = frame[frame["account_id"].isin(list(account_ids))]
-    return frame
+    wanted = None if account_ids is None else set(account_ids)
+    by_account: dict[int, list[StoredRow]] = {}
+    for row_id, account_id, valid_from, valid_to in conn.execute(_where(stmt, DES.c.account_id, account_ids)):
+        if wanted is None or account_id in wanted:
+            by_account.setdefault(int(account_id), []).append((int(row_id), valid_from, valid_to))
+    for rows in by_account.values():
+        rows.sort(key=lambda row: row[1])
+    return by_account
 
 
-def _as_stored(rows: pd.DataFrame, since: dt.date) -> list[Stretch]:
+def _as_stored(rows: list[StoredRow], since: dt.date) -> list[Stretch]:
     """Stored stretches seen from `since` on (one that began earlier is cut to start at `since`)."""
-    return [
-        (max(r.valid_from, since), None if pd.isna(r.valid_to) else r.valid_to)
-        for r in rows.sort_values("valid_from").itertuples()
-        if pd.isna(r.valid_to) or r.valid_to > since
-    ]
+    return [(max(start, since), end) for _, start, end in rows if end is None or end > since]
 
 
 def rederive_high_value(
@@ -174,12 +174,11 @@ def rederive_high_value(
     if evaluated_from is None:
         return 0
     since = evaluated_from
-    stored = _stored(conn, account_ids, since)
-    by_account = {int(a): rows for a, rows in stored.groupby("account_id")} if not stored.empty else {}
+    by_account = _stored(conn, account_ids, since)
     changed = [
         a
         for a in sorted(set(wanted) | set(by_account))
-        if wanted.get(a, []) != _as_stored(by_account.get(a, stored.iloc[0:0]), since)
+        if wanted.get(a, []) != _as_stored(by_account.get(a, []), since)
     ]
     if not changed:
         return 0
@@ -187,12 +186,9 @@ def rederive_high_value(
     places = _places(conn, changed)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     for account_id in changed:
-        rows = by_account.get(account_id)
-        earlier = None
-        if rows is not None:
-            doomed += [int(i) for i in rows.loc[rows["valid_from"] >= since, "id"]]
-            spanning = rows[rows["valid_from"] < since]
-            earlier = None if spanning.empty else int(spanning["id"].iloc[0])
+        rows = by_account.get(account_id, [])
+        doomed += [row_id for row_id, start, _ in rows if start >= since]
+        earlier = next((row_id for row_id, start, _ in rows if start < since), None)
         stretches = wanted.get(account_id, [])
         if earlier is not None:
             if stretches and stretches[0][0] == since:  # the earlier stretch runs on: extend it
