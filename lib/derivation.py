@@ -220,8 +220,8 @@ def rederive_high_value(
             conn.execute(update(DES).where(DES.c.id == bindparam("row")).values(valid_to=bindparam("until")), moves)
     if new_rows:
         conn.execute(insert(DES), new_rows)
-    refresh_categories(session, account_ids=changed, today=today)
-    rollups.refresh_spend(conn, account_ids=changed)  # key-account spend follows membership
+    refresh_categories(session, account_ids=changed, today=today, since=since)
+    rollups.refresh_spend(conn, account_ids=changed, since=since)  # key-account spend follows membership
     return len(changed)
 
 
@@ -248,10 +248,15 @@ def lifecycle_after(stage: str, old_mask: int, new_mask: int) -> str:
 
 
 def refresh_categories(
-    session: Session, *, account_ids: Optional[Collection[int]] = None, today: Optional[dt.date] = None
+    session: Session,
+    *,
+    account_ids: Optional[Collection[int]] = None,
+    today: Optional[dt.date] = None,
+    since: Optional[dt.date] = None,
 ) -> int:
     """Set accounts.category_mask (and the grade and lifecycle stage that follow) from the designations open
-    on `today`; returns how many accounts changed."""
+    on `today`, and recompute the membership rollup from the month of `since` on (all months when None);
+    returns how many accounts changed."""
     today = today or dt.date.today()
     conn = session.connection()
     open_rows = select(DES.c.account_id, DES.c.category).where(
@@ -270,7 +275,7 @@ def refresh_categories(
         new = {"mask": new_mask, "grade": grade_of(new_mask), "stage": lifecycle_after(stage, mask or 0, new_mask)}
         if (new["mask"], new["grade"], new["stage"]) != (mask or 0, grade, stage):
             changes.append({"row": account_id, **new})
-    rollups.refresh_category_months(conn, account_ids=account_ids, today=today)
+    rollups.refresh_category_months(conn, account_ids=account_ids, today=today, since=since)
     if changes:
         conn.execute(
             update(ACCOUNTS)

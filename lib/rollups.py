@@ -270,7 +270,7 @@ def survey_recorded(session: Session, survey: Survey) -> None:
     )
 
 
-def _spend_by_city(city_ids: Optional[list[int]] = None) -> Select:
+def _spend_by_city(city_ids: Optional[list[int]] = None, since: Optional[dt.date] = None) -> Select:
     """spend_months' city rows computed from monthly_spend and designations (of some cities, or all)."""
     fen = func.cast(func.floor(SPEND.c.amount * 100 + 0.5), SPEND_MONTHS.c.total_fen.type)
     key_then = (
@@ -286,6 +286,8 @@ def _spend_by_city(city_ids: Optional[list[int]] = None) -> Select:
     stmt = select(*keys, func.sum(fen).label("total_fen"), func.sum(case((key_then, fen), else_=0)).label("key_fen"))
     if city_ids is not None:
         stmt = stmt.where(SPEND.c.city_id.in_(city_ids))
+    if since is not None:
+        stmt = stmt.where(SPEND.c.month >= since)
     return stmt.group_by(*keys)
 
 
@@ -306,25 +308,30 @@ def _refresh_regions(
     conn: Connection,
     table,
     columns: list[str],
-    by_city: Callable[[Optional[list[int]]], Select],
+    by_city: Callable[[Optional[list[int]], Optional[dt.date]], Select],
     account_ids: Optional[Collection[int]],
+    since: Optional[dt.date] = None,
 ) -> None:
-    """Recompute a per-region rollup for the cities of `account_ids` (every city when None, or when there
-    are many) from `by_city(cities)`, then its provinces' totals from the city rows."""
+    """Recompute a monthly per-region rollup for the cities of `account_ids` (every city when None, or
+    when there are many) from `by_city(cities, since)`, then its provinces' totals from the city rows;
+    only the months from `since` on when given (the earlier ones did not change)."""
     if account_ids is not None and not account_ids:
         return
+    months = [] if since is None else [table.c.month >= since]
     cities = provinces = None
     if account_ids is None or len(account_ids) > MAX_REFRESH_ACCOUNTS:
-        conn.execute(delete(table))
+        conn.execute(delete(table).where(*months))
     else:
         places = conn.execute(
             select(ACCOUNTS.c.city_id, ACCOUNTS.c.province_id).where(ACCOUNTS.c.id.in_(sorted(account_ids))).distinct()
         ).all()
         cities, provinces = sorted({c for c, _ in places}), sorted({p for _, p in places})
-        conn.execute(delete(table).where(table.c.city_id.in_(cities)))
-        conn.execute(delete(table).where(table.c.city_id == PROVINCE_TOTAL, table.c.province_id.in_(provinces)))
-    conn.execute(insert(table).from_select(columns, by_city(cities)))
-    conn.execute(insert(table).from_select(columns, _totals(table, columns, provinces)))
+        conn.execute(delete(table).where(table.c.city_id.in_(cities), *months))
+        conn.execute(
+            delete(table).where(table.c.city_id == PROVINCE_TOTAL, table.c.province_id.in_(provinces), *months)
+        )
+    conn.execute(insert(table).from_select(columns, by_city(cities, since)))
+    conn.execute(insert(table).from_select(columns, _totals(table, columns, provinces).where(*months)))
 
 
 def _totals(table, columns: list[str], province_ids: Optional[list[int]]) -> Select:
@@ -338,10 +345,12 @@ def _totals(table, columns: list[str], province_ids: Optional[list[int]]) -> Sel
     return stmt.group_by(*keys)
 
 
-def refresh_spend(conn: Connection, *, account_ids: Optional[Collection[int]] = None) -> None:
+def refresh_spend(
+    conn: Connection, *, account_ids: Optional[Collection[int]] = None, since: Optional[dt.date] = None
+) -> None:
     """Recompute spend_months for the cities of `account_ids` (every city when None) and their provinces'
-    totals: after spend or category membership changed for those accounts."""
-    _refresh_regions(conn, SPEND_MONTHS, SPEND_COLUMNS, _spend_by_city, account_ids)
+    totals, from the month of `since` on when given: after spend or category membership changed."""
+    _refresh_regions(conn, SPEND_MONTHS, SPEND_COLUMNS, _spend_by_city, account_ids, since)
 
 
 def rebuild_spend(conn: Connection) -> int:
@@ -418,14 +427,23 @@ def membership_by_city(months: list[dt.date], city_ids: Optional[list[int]] = No
 
 
 def refresh_category_months(
-    conn: Connection, *, account_ids: Optional[Collection[int]] = None, today: Optional[dt.date] = None
+    conn: Connection,
+    *,
+    account_ids: Optional[Collection[int]] = None,
+    today: Optional[dt.date] = None,
+    since: Optional[dt.date] = None,
 ) -> None:
     """Recompute category_months for the cities of `account_ids` (every city when None) and their
-    provinces' totals: after designations of those accounts changed."""
-    months = category_months_range(conn, today)
-    _refresh_regions(
-        conn, CATEGORY_MONTHS, CATEGORY_MONTH_COLUMNS, lambda cities: membership_by_city(months, cities), account_ids
-    )
+    provinces' totals, from the month of `since` on when given: after designations of those accounts
+    changed."""
+    months = [m for m in category_months_range(conn, today) if since is None or m >= since]
+    if not months:
+        return
+
+    def by_city(cities: Optional[list[int]], _since: Optional[dt.date]) -> Select:
+        return membership_by_city(months, cities)
+
+    _refresh_regions(conn, CATEGORY_MONTHS, CATEGORY_MONTH_COLUMNS, by_city, account_ids, since)
 
 
 def rebuild_category_months(conn: Connection, today: Optional[dt.date] = None) -> int:
