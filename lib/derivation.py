@@ -28,7 +28,7 @@ from lib.domain import (
     categories_of,
 )
 from lib.models import Account, Designation, HighValueThreshold, MonthlySpend
-from lib.periods import add_months
+from lib.periods import add_months, month_start, month_starts
 
 ACCOUNTS = Account.__table__
 DES = Designation.__table__
@@ -38,18 +38,6 @@ DERIVED_REASON = "Trailing 3-month average spend at or above the threshold"
 MAX_BOUND_IDS = 5000  # longer id lists are filtered after reading rather than bound into IN (...)
 
 Stretch = tuple[dt.date, Optional[dt.date]]  # [valid_from, valid_to); valid_to None while open
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _months(first: dt.date, last: dt.date) -> list[dt.date]:
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
 
 
 def _in_accounts(column, account_ids: Optional[Collection[int]]):
@@ -116,10 +104,10 @@ def _memberships(conn: Connection, account_ids, since: dt.date) -> tuple[dict[in
     if bounds[0] is None:
         return {}, None
     evaluated_from = max(since, add_months(bounds[0], 2))
-    months = _months(evaluated_from, bounds[1])
+    months = month_starts(evaluated_from, bounds[1])
     if not months:
         return {}, None
-    window = _months(add_months(evaluated_from, -2), bounds[1])
+    window = month_starts(add_months(evaluated_from, -2), bounds[1])
     spend = _spend_cents(conn, account_ids, window[0], bounds[1])
     if spend.empty:
         return {}, evaluated_from

@@ -61,3 +61,12 @@ def whole_months(period: Period) -> Optional[Period]:
     first = period.start if period.start.day == 1 else add_months(period.start, 1)
     end = period.end.replace(day=1)
     return Period(first, end) if first < end else None
+
+
+def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first days of the months from the month of `first` to the month of `last`, both included."""
+    months, month = [], month_start(first)
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months

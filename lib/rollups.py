@@ -43,6 +43,7 @@ from lib.models import (
     Survey,
     SurveyDay,
 )
+from lib.periods import add_months, month_starts
 
 SURVEYS = Survey.__table__
 SPEND = MonthlySpend.__table__
@@ -74,8 +75,9 @@ MAX_REFRESH_ACCOUNTS = 5000  # more accounts than this: recompute everything rat
 
 
 def day_of(conn: Connection, column):
-    """The calendar day of a datetime column (a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite, which
-    is how SQLite stores a date)."""
+    """The calendar day of a datetime column: a date on PostgreSQL, its 'YYYY-MM-DD' text on SQLite (how
+    SQLite stores a date). Grouping by the stored text's first ten characters is several times cheaper
+    on SQLite than any date function."""
     if conn.dialect.name == "postgresql":
         return func.cast(column, FLOW.c.day.type)
     return func.substr(column, 1, 10)
@@ -247,6 +249,17 @@ def rebuild_surveys(conn: Connection) -> int:
     return int(conn.scalar(select(func.count()).select_from(SURVEY_DAYS)) or 0)
 
 
+def _add(session: Session, table, rows: list[dict], keys: list[str], counts: list[str]) -> None:
+    """Add `rows`' counts to a rollup's rows of the same key, creating rows that are not there yet (one
+    INSERT ... ON CONFLICT DO UPDATE, in the caller's transaction)."""
+    conn = session.connection()
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = dialect_insert(table).values(rows)
+    conn.execute(
+        stmt.on_conflict_do_update(index_elements=keys, set_={c: table.c[c] + stmt.excluded[c] for c in counts})
+    )
+
+
 def survey_recorded(session: Session, survey: Survey) -> None:
     """A survey was stored: add it to its day's city row and province total."""
     counts = {"surveys": 1, "score_centi": centi(survey.score), BIN_COLUMNS[score_bin(survey.score)]: 1}
@@ -254,20 +267,12 @@ def survey_recorded(session: Session, survey: Survey) -> None:
         value = getattr(survey, d)
         if value is not None:
             counts[f"{d}_n"], counts[f"{d}_centi"] = 1, centi(value)
-    conn = session.connection()
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     rows = [
         {"day": survey.surveyed_on, "province_id": survey.province_id, "city_id": city_id,
          **{c: counts.get(c, 0) for c in SURVEY_COUNTS}}
         for city_id in (survey.city_id, PROVINCE_TOTAL)
     ]  # fmt: skip
-    stmt = dialect_insert(SURVEY_DAYS).values(rows)
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["day", "province_id", "city_id"],
-            set_={c: SURVEY_DAYS.c[c] + stmt.excluded[c] for c in counts},
-        )
-    )
+    _add(session, SURVEY_DAYS, rows, ["day", "province_id", "city_id"], list(counts))
 
 
 def _spend_by_city(city_ids: Optional[list[int]] = None, since: Optional[dt.date] = None) -> Select:
@@ -377,25 +382,16 @@ def rebuild_account_months(conn: Connection) -> int:
     return int(conn.scalar(select(func.count()).select_from(ACCOUNT_MONTHS)) or 0)
 
 
-def _first_of(day: dt.date, months_back: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 - months_back
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def category_months_range(conn: Connection, today: Optional[dt.date] = None) -> list[dt.date]:
     """The months the rollup covers: from the earliest it holds (or 36 months back) to the latest it holds
     (or the current month). The range only grows, so every region's rows cover the same months."""
     last = (today or dt.date.today()).replace(day=1)
-    first = _first_of(last, CATEGORY_MONTHS_KEPT - 1)
+    first = add_months(last, 1 - CATEGORY_MONTHS_KEPT)
     earliest, latest = conn.execute(select(func.min(CATEGORY_MONTHS.c.month), func.max(CATEGORY_MONTHS.c.month))).one()
     if earliest is not None:
         first = min(first, dt.date.fromisoformat(str(earliest)[:10]))
         last = max(last, dt.date.fromisoformat(str(latest)[:10]))
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = _first_of(month, -1)
-    return months
+    return month_starts(first, last)
 
 
 def membership_by_city(months: list[dt.date], city_ids: Optional[list[int]] = None) -> Select:
@@ -529,8 +525,6 @@ def _bump(session: Session, event: OrderEvent, day, **deltas: int) -> None:
     """Add `deltas` to the event's city row and its province's total row (creating them at zero)."""
     if event.stage not in STAGES:
         return
-    conn = session.connection()
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     rows = [
         {
             "day": day,
@@ -542,9 +536,7 @@ def _bump(session: Session, event: OrderEvent, day, **deltas: int) -> None:
         }
         for city_id in (event.city_id, PROVINCE_TOTAL)
     ]
-    stmt = dialect_insert(FLOW).values(rows)
-    stmt = stmt.on_conflict_do_update(index_elements=list(KEYS), set_={c: FLOW.c[c] + stmt.excluded[c] for c in deltas})
-    conn.execute(stmt)
+    _add(session, FLOW, rows, list(KEYS), list(deltas))
 
 
 def interval_entered(session: Session, event: OrderEvent) -> None:
@@ -563,34 +555,18 @@ def interval_left(session: Session, event: OrderEvent) -> None:
     _bump(session, event, event.exited_at.date(), exited=1, on_time=int(on_time))
     if event.stage not in STAGES:
         return
-    conn = session.connection()
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    account_id = session.get(Order, event.order_id).account_id
-    per_account = dialect_insert(ACCOUNT_MONTHS).values(
-        month=event.exited_at.date().replace(day=1), account_id=account_id, province_id=event.province_id,
-        city_id=event.city_id, exited=1, on_time=int(on_time),
-    )  # fmt: skip
-    conn.execute(
-        per_account.on_conflict_do_update(
-            index_elements=["month", "account_id"],
-            set_={c: ACCOUNT_MONTHS.c[c] + per_account.excluded[c] for c in ("exited", "on_time")},
-        )
-    )
+    month = event.exited_at.date().replace(day=1)
+    account = {
+        "month": month, "account_id": session.get(Order, event.order_id).account_id,
+        "province_id": event.province_id, "city_id": event.city_id, "exited": 1, "on_time": int(on_time),
+    }  # fmt: skip
+    _add(session, ACCOUNT_MONTHS, [account], ["month", "account_id"], ["exited", "on_time"])
     if event.duration_seconds is None:
         return
-    stmt = dialect_insert(DURATIONS).values(
-        month=event.exited_at.date().replace(day=1),
-        province_id=event.province_id,
-        stage=event.stage,
-        service_grade=event.service_grade,
-        duration_class=duration_class(event.duration_seconds),
-        intervals=1,
-    )
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=list(DURATION_KEYS), set_={"intervals": DURATIONS.c.intervals + stmt.excluded.intervals}
-        )
-    )
+    duration = {"month": month, "province_id": event.province_id, "stage": event.stage,
+                "service_grade": event.service_grade, "duration_class": duration_class(event.duration_seconds),
+                "intervals": 1}  # fmt: skip
+    _add(session, DURATIONS, [duration], list(DURATION_KEYS), ["intervals"])
 
 
 def main(argv: Optional[list[str]] = None) -> int:

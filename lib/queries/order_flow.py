@@ -22,7 +22,6 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
-    Date,
     Integer,
     String,
     Table,
@@ -44,6 +43,7 @@ from lib.models import Account, Order, OrderEvent, OrgUnit, StageDurationMonth, 
 from lib.periods import Period, whole_months
 from lib.queries import flow, reads
 from lib.queries.filters import category_condition
+from lib.rollups import day_of
 
 EVENTS = OrderEvent.__table__
 FLOW = flow.FLOW
@@ -85,17 +85,6 @@ def epoch_seconds(conn: Connection, column: ColumnElement) -> ColumnElement:
 def _epoch(moment: dt.datetime) -> int:
     """Whole seconds since 1970-01-01 of a naive UTC datetime, as a bound value."""
     return math.floor((moment - dt.datetime(1970, 1, 1)).total_seconds())
-
-
-def day_of(conn: Connection, column: ColumnElement) -> ColumnElement:
-    """The calendar day of a datetime column: a date on PostgreSQL, its 'YYYY-MM-DD' text on SQLite.
-
-    Grouping by the stored text's first ten characters is several times cheaper on SQLite than any
-    date function; `_as_date` reads either form back.
-    """
-    if conn.dialect.name == "postgresql":
-        return cast(column, Date)
-    return func.substr(column, 1, 10)
 
 
 def _as_date(value: object) -> dt.date:
