@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, Float, Table, cast, func
+from sqlalchemy import ColumnElement, Float, Table, case, cast, func
 
 from lib.access import Scope
 from lib.models import CategoryMonth, SpendMonth, StageFlowDay, SurveyDay
@@ -77,3 +77,24 @@ def mean(centi_sum: ColumnElement, count: ColumnElement) -> ColumnElement:
 
 def in_days(start: dt.date, end: dt.date) -> ColumnElement[bool]:
     return (SURVEY_DAYS.c.day >= start) & (SURVEY_DAYS.c.day < end)
+
+
+def survey_year_on_year(period, centi: str, count: str, name: str, count_name: str) -> list[ColumnElement]:
+    """survey_days columns: the mean and the count of one measure (its sum of hundredths and its count
+    columns) in the period and in the same days a year earlier, labelled name, count_name, then both
+    with the suffix _year_earlier."""
+    days, columns = SURVEY_DAYS.c, []
+    for suffix, part in (("", period), ("_year_earlier", period.year_earlier())):
+        inside = in_days(part.start, part.end)
+        n = func.sum(case((inside, days[count]), else_=0))
+        columns += [
+            mean(func.sum(case((inside, days[centi]), else_=0)), n).label(f"{name}{suffix}"),
+            n.label(f"{count_name}{suffix}"),
+        ]
+    return columns
+
+
+def survey_days_of_both_years(scope: Scope, period, *, by_city: bool = False) -> list[ColumnElement[bool]]:
+    """The survey_days rows of the scope in the period and in the year before it."""
+    earlier = period.year_earlier()
+    return conditions(scope, min(earlier.start, period.start), period.end, by_city=by_city, table=SURVEY_DAYS)

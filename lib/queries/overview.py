@@ -88,17 +88,8 @@ def satisfaction_year_on_year(
 
 
 def _rolled_up_satisfaction(scope: Scope, period: Period, earlier: Period, conn: Connection):
-    days = flow.SURVEY_DAYS.c
-    columns = []
-    for name, part in (("", period), ("_year_earlier", earlier)):
-        inside = flow.in_days(part.start, part.end)
-        surveys = func.sum(case((inside, days.surveys), else_=0))
-        columns += [
-            flow.mean(func.sum(case((inside, days.score_centi), else_=0)), surveys).label(f"index{name}"),
-            surveys.label(f"surveys{name}"),
-        ]
-    where = flow.conditions(scope, min(earlier.start, period.start), period.end, table=flow.SURVEY_DAYS)
-    return conn.execute(select(*columns).where(*where)).mappings().one()
+    columns = flow.survey_year_on_year(period, "score_centi", "surveys", "index", "surveys")
+    return conn.execute(select(*columns).where(*flow.survey_days_of_both_years(scope, period))).mappings().one()
 
 
 def _raw_satisfaction(scope: Scope, period: Period, earlier: Period, categories: tuple[str, ...], conn: Connection):

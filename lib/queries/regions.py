@@ -246,20 +246,9 @@ def _satisfaction(level: str, limit, period: Period) -> Select:
 
 def _satisfaction_rolled_up(level: str, scope: Scope, period: Period) -> Select:
     """The same per province or city from the survey rollup."""
-    days = flow.SURVEY_DAYS.c
-    key = days.province_id if level == "province" else days.city_id
-    earlier = period.year_earlier()
-    columns = []
-    for suffix, part in (("", period), ("_year_earlier", earlier)):
-        inside = flow.in_days(part.start, part.end)
-        surveys = func.sum(case((inside, days.surveys), else_=0))
-        columns += [
-            flow.mean(func.sum(case((inside, days.score_centi), else_=0)), surveys).label(f"satisfaction{suffix}"),
-            surveys.label(f"surveys{suffix}"),
-        ]
-    where = flow.conditions(
-        scope, min(earlier.start, period.start), period.end, by_city=level == "city", table=flow.SURVEY_DAYS
-    )
+    key = flow.SURVEY_DAYS.c.province_id if level == "province" else flow.SURVEY_DAYS.c.city_id
+    columns = flow.survey_year_on_year(period, "score_centi", "surveys", "satisfaction", "surveys")
+    where = flow.survey_days_of_both_years(scope, period, by_city=level == "city")
     return select(key.label("key"), *columns).where(*where).group_by(key)
 
 

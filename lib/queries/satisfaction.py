@@ -298,29 +298,11 @@ def dimension_means(conn: Connection, scope: Scope, *, period: Period, categorie
     return frame
 
 
-def _rolled_up_yoy(period: Period, centi: str, count: str, name: str, count_name: str) -> list[ColumnElement]:
-    """Mean and count of one rollup measure in the period and in the same days a year earlier."""
-    days, columns = flow.SURVEY_DAYS.c, []
-    for suffix, part in (("", period), ("_year_earlier", period.year_earlier())):
-        inside = flow.in_days(part.start, part.end)
-        n = func.sum(case((inside, days[count]), else_=0))
-        columns += [
-            flow.mean(func.sum(case((inside, days[centi]), else_=0)), n).label(f"{name}{suffix}"),
-            n.label(f"{count_name}{suffix}"),
-        ]
-    return columns
-
-
-def _both_periods(scope: Scope, period: Period, *, by_city: bool = False) -> list[ColumnElement[bool]]:
-    earlier = period.year_earlier()
-    return flow.conditions(scope, min(earlier.start, period.start), period.end, by_city=by_city, table=flow.SURVEY_DAYS)
-
-
 def _rolled_up_dimensions(conn: Connection, scope: Scope, period: Period):
     columns = []
     for dim in SURVEY_DIMENSIONS:
-        columns += _rolled_up_yoy(period, f"{dim}_centi", f"{dim}_n", dim, f"{dim}_n")
-    return conn.execute(select(*columns).where(*_both_periods(scope, period))).mappings().one()
+        columns += flow.survey_year_on_year(period, f"{dim}_centi", f"{dim}_n", dim, f"{dim}_n")
+    return conn.execute(select(*columns).where(*flow.survey_days_of_both_years(scope, period))).mappings().one()
 
 
 @reads("surveys", "accounts", "org_units")
@@ -332,12 +314,14 @@ def region_index(conn: Connection, scope: Scope, *, period: Period, categories: 
     """
     if flow.serves(scope, categories):
         region = flow.region_column(scope, flow.SURVEY_DAYS)
-        index, surveys, index_then, surveys_then = _rolled_up_yoy(period, "score_centi", "surveys", "index", "surveys")
+        index, surveys, index_then, surveys_then = flow.survey_year_on_year(
+            period, "score_centi", "surveys", "index", "surveys"
+        )
         columns = [region.label("region_id"), surveys, surveys_then, index, index_then]  # the raw read's order
         for dim in SURVEY_DIMENSIONS:
-            mean_now, _, mean_then, _ = _rolled_up_yoy(period, f"{dim}_centi", f"{dim}_n", dim, f"{dim}_n")
+            mean_now, _, mean_then, _ = flow.survey_year_on_year(period, f"{dim}_centi", f"{dim}_n", dim, f"{dim}_n")
             columns += [mean_now, mean_then]
-        where = _both_periods(scope, period, by_city=not scope.is_national)
+        where = flow.survey_days_of_both_years(scope, period, by_city=not scope.is_national)
         stats = select(*columns).where(*where).group_by(region).subquery()
     else:
         region = SURVEYS.c.province_id if scope.is_national else SURVEYS.c.city_id
