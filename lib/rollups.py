@@ -394,8 +394,9 @@ def category_months_range(conn: Connection, today: Optional[dt.date] = None) -> 
     return month_starts(first, last)
 
 
-def membership_by_city(months: list[dt.date], city_ids: Optional[list[int]] = None) -> Select:
-    """category_months' city rows for `months` computed from the designations (of some cities, or all)."""
+def membership_by_city(months: list[dt.date], city_ids: Optional[list[int]] = None, where=None) -> Select:
+    """category_months' city rows for `months` computed from the designations (of some cities, or all;
+    only the designations meeting `where` when given, e.g. a user's scope)."""
     calendar = union_all(*(select(literal(m, CATEGORY_MONTHS.c.month.type).label("month")) for m in months)).cte(
         "calendar"
     )
@@ -412,6 +413,8 @@ def membership_by_city(months: list[dt.date], city_ids: Optional[list[int]] = No
     ).select_from(calendar.join(DES, open_then))
     if city_ids is not None:
         per_account = per_account.where(DES.c.city_id.in_(city_ids))
+    if where is not None:
+        per_account = per_account.where(where)
     per_account = per_account.group_by(calendar.c.month, DES.c.account_id, DES.c.province_id, DES.c.city_id).subquery()
     keys = [per_account.c.month, per_account.c.province_id, per_account.c.city_id]
     return select(

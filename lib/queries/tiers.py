@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from lib import rollups
 from lib.access import Scope, scope_condition
 from lib.domain import (
     CATEGORIES,
@@ -705,26 +706,8 @@ def _membership_from_designations(
     """(key accounts, premium, high-value) in scope on the first day of each month, from the designations."""
     if not months:
         return {}
-    calendar = union_all(*(select(literal(m, Date).label("month")) for m in months)).cte("calendar")
-    per_account = (
-        select(
-            calendar.c.month,
-            DES.c.account_id,
-            func.count(distinct(DES.c.category)).label("categories"),
-            func.max(case((DES.c.category == "high_value", 1), else_=0)).label("high_value"),
-        )
-        .select_from(calendar.join(DES, open_on(calendar.c.month)))
-        .where(scope_condition(scope, DES))
-        .group_by(calendar.c.month, DES.c.account_id)
-        .subquery()
-    )
+    by_city = rollups.membership_by_city(months, where=scope_condition(scope, DES)).subquery()
     stmt = select(
-        per_account.c.month,
-        func.count().label("key_accounts"),
-        func.sum(case((per_account.c.categories >= 2, 1), else_=0)).label("premium"),
-        func.sum(per_account.c.high_value).label("high_value"),
-    ).group_by(per_account.c.month)
-    return {
-        _as_day(row.month): tuple(int(getattr(row, c) or 0) for c in ("key_accounts", "premium", "high_value"))
-        for row in conn.execute(stmt).all()
-    }
+        by_city.c.month, func.sum(by_city.c.key_accounts), func.sum(by_city.c.premium), func.sum(by_city.c.high_value)
+    ).group_by(by_city.c.month)
+    return {_as_day(month): (int(k), int(p), int(h)) for month, k, p, h in conn.execute(stmt)}
