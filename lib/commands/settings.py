@@ -119,10 +119,8 @@ def set_cadences(
     today: Optional[dt.date] = None,
 ) -> int:
     """Revisit cadence in days per service grade, from a date; returns how many grades changed."""
-    require_admin(user)
-    today = today or dt.date.today()
     errors: dict[str, str] = {}
-    day = _effective(effective_from, errors, today, past=False)
+    day = _target_change(user, effective_from, errors, today)
     rows = []
     for grade in GRADES:
         if grade not in days:
@@ -133,6 +131,14 @@ def set_cadences(
         elif day is not None and int(value) != cadence_days(session, grade, day):
             rows.append(RevisitCadence(service_grade=grade, days=int(value), **_stamp(user, day)))
     return _write_changes(session, user, "revisit_cadence", rows, errors)
+
+
+def _target_change(
+    user: CurrentUser, effective_from: Optional[dt.date], errors: dict[str, str], today: Optional[dt.date]
+) -> Optional[dt.date]:
+    """An administrator's change of targets: its effective date, today or later (checked into `errors`)."""
+    require_admin(user)
+    return _effective(effective_from, errors, today or dt.date.today(), past=False)
 
 
 def _stamp(user: CurrentUser, day: Optional[dt.date]) -> dict[str, Any]:
@@ -157,10 +163,8 @@ def set_stage_targets(
 ) -> int:
     """Target hours per (service grade, stage), from a date: orders entering a stage from then on are
     measured against them. Returns how many targets changed."""
-    require_admin(user)
-    today = today or dt.date.today()
     errors: dict[str, str] = {}
-    day = _effective(effective_from, errors, today, past=False)
+    day = _target_change(user, effective_from, errors, today)
     rows = []
     for grade in GRADES:
         for stage in STAGES:
@@ -196,10 +200,8 @@ def set_complaint_targets(
 ) -> int:
     """First-response and resolution targets in hours per severity, for complaints received from a date;
     resolution may not be sooner than the response. Returns how many severities changed."""
-    require_admin(user)
-    today = today or dt.date.today()
     errors: dict[str, str] = {}
-    day = _effective(effective_from, errors, today, past=False)
+    day = _target_change(user, effective_from, errors, today)
     rows = []
     for severity in COMPLAINT_SEVERITIES:
         if severity not in targets:
