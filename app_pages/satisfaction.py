@@ -142,7 +142,7 @@ with tabs[1]:
 with tabs[2]:
     st.subheader(ui.tr("satisfaction.category_title"))
     st.caption(ui.tr("satisfaction.category_caption"))
-    by_category = cache.read(sat.category_index, scope, **filters)
+    by_category = cache.read(sat.group_index, scope, min_surveys=MIN_SURVEYS, **filters)
     per_category = by_category["categories"].assign(
         category_label=lambda f: f["category"].map(lambda c: ui.label("category", c))
     )
@@ -160,7 +160,7 @@ with tabs[2]:
     table(combos, ["combination", "premium", *YOY], "satisfaction_by_intersection")
     st.subheader(ui.tr("satisfaction.manager_title"))
     st.caption(ui.tr("satisfaction.manager_caption", n=MIN_SURVEYS))
-    managers = cache.read(sat.manager_index, scope, min_surveys=MIN_SURVEYS, **filters)
+    managers = by_category["managers"]
     if managers.empty:
         st.info(ui.tr("satisfaction.manager_empty", n=MIN_SURVEYS), icon=":material/info:")
     else:

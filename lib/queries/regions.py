@@ -115,7 +115,7 @@ def _kpis(conn: Connection, scope: Scope, period: Period, level: str, manager_id
             ),
             ("on_time", _on_time_rolled_up(level, scope, period) if rolled else _on_time(level, limit, period)),
             ("complaints", _open_complaints(level, limit, period)),
-            ("spend", _spend(level, limit, period)),
+            ("spend", _spend_rolled_up(level, scope, period) if rolled else _spend(level, limit, period)),
         )
     ]
     joined: FromClause = rows
@@ -306,6 +306,17 @@ def _spend(level: str, limit, period: Period) -> Select:
         select(key.label("key"), func.sum(SPEND.c.amount).label("spend"))
         .select_from(source)
         .where(SPEND.c.month >= period.start, SPEND.c.month < period.end, limit(SPEND))
+        .group_by(key)
+    )
+
+
+def _spend_rolled_up(level: str, scope: Scope, period: Period) -> Select:
+    """The same per province or city from the spend rollup (kept in fen)."""
+    months = flow.SPEND_MONTHS
+    key = months.c.province_id if level == "province" else months.c.city_id
+    return (
+        select(key.label("key"), (func.sum(months.c.total_fen) / 100.0).label("spend"))
+        .where(*flow.conditions(scope, period.start, period.end, by_city=level == "city", table=months))
         .group_by(key)
     )
 

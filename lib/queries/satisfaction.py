@@ -359,6 +359,21 @@ def largest_fall(regions: pd.DataFrame) -> Optional[dict[str, Any]]:
     }
 
 
+@reads("surveys", "accounts", "users")
+def group_index(
+    conn: Connection,
+    scope: Scope,
+    *,
+    period: Period,
+    categories: Categories = (),
+    min_surveys: int = DEFAULT_MIN_SURVEYS,
+) -> dict[str, pd.DataFrame]:
+    """The category, intersection and account-manager indexes (see `category_index`, `manager_index`)
+    from one grouped read of the surveys, which all three sum the same way."""
+    sums = _mask_manager_sums(conn, scope, period, categories)
+    return {**_mask_indexes(sums), "managers": _manager_indexes(sums, min_surveys)}
+
+
 @reads("surveys", "accounts")
 def category_index(
     conn: Connection, scope: Scope, *, period: Period, categories: Categories = ()
@@ -367,33 +382,62 @@ def category_index(
 
     Uses the accounts' current categories (accounts.category_mask). Mask 0 is "no category".
     """
-    per_account = _per_account_sums(period, survey_filter(scope, categories))
-    stmt = (
-        select(
-            ACCOUNTS.c.category_mask.label("mask"),
-            *(func.sum(per_account.c[c]) for c in PER_ACCOUNT_SUMS),
-        )
-        .join_from(per_account, ACCOUNTS, ACCOUNTS.c.id == per_account.c.account_id)
-        .where(scope_condition(scope, ACCOUNTS))
-        .group_by(ACCOUNTS.c.category_mask)
-    )
-    per_mask = pd.DataFrame(
-        conn.execute(stmt).all(),
-        columns=["mask", "surveys", "surveys_year_earlier", "score_sum", "score_sum_year_earlier"],
-    )
-    per_mask = per_mask.astype(
-        {
-            "mask": "int64",
-            "surveys": "int64",
-            "surveys_year_earlier": "int64",
-            "score_sum": "float64",
-            "score_sum_year_earlier": "float64",
-        }
-    )
-    return {"categories": _per_category(per_mask), "intersections": _per_intersection(per_mask)}
+    return _mask_indexes(_mask_manager_sums(conn, scope, period, categories))
+
+
+@reads("surveys", "accounts", "users")
+def manager_index(
+    conn: Connection,
+    scope: Scope,
+    *,
+    period: Period,
+    categories: Categories = (),
+    min_surveys: int = DEFAULT_MIN_SURVEYS,
+) -> pd.DataFrame:
+    """Index per account manager (the account's current manager) with at least `min_surveys` in the period.
+
+    Highest index first; the change is in points against the same manager's accounts a year earlier.
+    """
+    return _manager_indexes(_mask_manager_sums(conn, scope, period, categories), min_surveys)
 
 
 PER_ACCOUNT_SUMS = ("surveys", "surveys_year_earlier", "score_sum", "score_sum_year_earlier")
+SUM_TYPES = dict(zip(PER_ACCOUNT_SUMS, ("int64", "int64", "float64", "float64"), strict=True))
+MANAGER_COLUMNS = ["manager_id", "manager", "surveys", "surveys_year_earlier", "index", "index_year_earlier"]
+
+
+def _mask_manager_sums(conn: Connection, scope: Scope, period: Period, categories: Categories) -> pd.DataFrame:
+    """Survey counts and score sums in the period and a year earlier per (current category mask, current
+    manager) of the accounts in scope: a few thousand cells that the category, intersection and manager
+    views each add up. Columns: mask, manager_id (None without a manager), manager, then PER_ACCOUNT_SUMS."""
+    per_account = _per_account_sums(period, survey_filter(scope, categories))
+    stmt = (
+        select(
+            ACCOUNTS.c.category_mask,
+            ACCOUNTS.c.manager_id,
+            USERS.c.name,
+            *(func.sum(per_account.c[c]) for c in PER_ACCOUNT_SUMS),
+        )
+        .join_from(per_account, ACCOUNTS, ACCOUNTS.c.id == per_account.c.account_id)
+        .outerjoin(USERS, USERS.c.id == ACCOUNTS.c.manager_id)
+        .where(scope_condition(scope, ACCOUNTS))
+        .group_by(ACCOUNTS.c.category_mask, ACCOUNTS.c.manager_id, USERS.c.name)
+    )
+    frame = pd.DataFrame(conn.execute(stmt).all(), columns=["mask", "manager_id", "manager", *PER_ACCOUNT_SUMS])
+    return frame.astype({"mask": "int64", **SUM_TYPES})
+
+
+def _mask_indexes(sums: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    per_mask = sums.groupby("mask", as_index=False)[list(PER_ACCOUNT_SUMS)].sum().astype(SUM_TYPES)
+    return {"categories": _per_category(per_mask), "intersections": _per_intersection(per_mask)}
+
+
+def _manager_indexes(sums: pd.DataFrame, min_surveys: int) -> pd.DataFrame:
+    managed = sums[sums["manager_id"].notna()].astype({"manager_id": "int64"})
+    frame = managed.groupby(["manager_id", "manager"], as_index=False)[list(PER_ACCOUNT_SUMS)].sum()
+    frame = _means(frame[frame["surveys"] >= min_surveys].astype(SUM_TYPES))
+    frame = frame[[*MANAGER_COLUMNS, "change_points"]]
+    return frame.sort_values(["index", "manager_id"], ascending=[False, True]).reset_index(drop=True)
 
 
 def _per_account_sums(period: Period, condition: ColumnElement[bool]):
@@ -426,7 +470,7 @@ def _means(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _per_category(per_mask: pd.DataFrame) -> pd.DataFrame:
-    sums = ["surveys", "surveys_year_earlier", "score_sum", "score_sum_year_earlier"]
+    sums = list(PER_ACCOUNT_SUMS)
     rows = [
         {"category": c, **per_mask.loc[(per_mask["mask"] & CATEGORY_BITS[c]) != 0, sums].sum().to_dict()}
         for c in CATEGORIES
@@ -439,45 +483,6 @@ def _per_intersection(per_mask: pd.DataFrame) -> pd.DataFrame:
     frame = _means(per_mask[per_mask["surveys"] > 0])
     frame = frame.assign(categories=frame["mask"].map(categories_of), premium=frame["mask"].map(is_premium))
     return frame.sort_values(["index", "mask"], ascending=[False, True]).reset_index(drop=True)
-
-
-@reads("surveys", "accounts", "users")
-def manager_index(
-    conn: Connection,
-    scope: Scope,
-    *,
-    period: Period,
-    categories: Categories = (),
-    min_surveys: int = DEFAULT_MIN_SURVEYS,
-) -> pd.DataFrame:
-    """Index per account manager (the account's current manager) with at least `min_surveys` in the period.
-
-    Highest index first; the change is in points against the same manager's accounts a year earlier.
-    """
-    per_account = _per_account_sums(period, survey_filter(scope, categories))
-    surveys, surveys_then, score_sum, score_sum_then = (func.sum(per_account.c[c]) for c in PER_ACCOUNT_SUMS)
-    stmt = (
-        select(
-            USERS.c.id.label("manager_id"),
-            USERS.c.name.label("manager"),
-            surveys.label("surveys"),
-            surveys_then.label("surveys_year_earlier"),
-            (score_sum / func.nullif(surveys, 0)).label("index"),
-            (score_sum_then / func.nullif(surveys_then, 0)).label("index_year_earlier"),
-        )
-        .join_from(per_account, ACCOUNTS, ACCOUNTS.c.id == per_account.c.account_id)
-        .join(USERS, USERS.c.id == ACCOUNTS.c.manager_id)
-        .where(scope_condition(scope, ACCOUNTS))
-        .group_by(USERS.c.id, USERS.c.name)
-        .having(surveys >= min_surveys)
-    )
-    frame = pd.DataFrame(
-        conn.execute(stmt).all(),
-        columns=["manager_id", "manager", "surveys", "surveys_year_earlier", "index", "index_year_earlier"],
-    )
-    frame = frame.astype({"index": "float64", "index_year_earlier": "float64"})
-    frame["change_points"] = _change(frame["index"], frame["index_year_earlier"])
-    return frame.sort_values(["index", "manager_id"], ascending=[False, True]).reset_index(drop=True)
 
 
 # -- verbatims and low-score follow-up ------------------------------------------------------------
