@@ -125,6 +125,7 @@ class Designation(Base):
     __table_args__ = (
         Index("ix_designations_account", "account_id", "category", "valid_from"),
         Index("ix_designations_window", "valid_from", "valid_to"),
+        Index("ix_designations_span", "account_id", "valid_from", "valid_to"),  # "is it key on that day?"
     )
 
 
@@ -241,12 +242,15 @@ class OrderEvent(Base):
 
 
 # Tables that summarise others (rollups): derived, never generated, loaded or imported as data.
+# Columns computed from other rows, kept by the commands and rebuilt with the rollups (lib/rollups.py).
+DERIVED_COLUMNS = {"revisits": frozenset({"next_visit_on"})}
 DERIVED_TABLES = frozenset(
     {
         "stage_flow_days",
         "stage_duration_months",
         "survey_days",
         "spend_months",
+        "order_days",
         "account_stage_months",
         "category_months",
     }
@@ -271,7 +275,10 @@ class StageFlowDay(Base):
     entered: Mapped[int] = mapped_column(Integer, default=0)
     exited: Mapped[int] = mapped_column(Integer, default=0)
     on_time: Mapped[int] = mapped_column(Integer, default=0)
-    __table_args__ = (Index("ix_stage_flow_days_city", "city_id", "day"),)
+    __table_args__ = (
+        Index("ix_stage_flow_days_city", "city_id", "day"),
+        Index("ix_stage_flow_days_province", "province_id", "day"),  # a province's cities
+    )
 
 
 class StageDurationMonth(Base):
@@ -334,7 +341,10 @@ class SurveyDay(Base):
     account_manager_centi: Mapped[int] = mapped_column(BigInteger, default=0)
     after_sales_n: Mapped[int] = mapped_column(Integer, default=0)
     after_sales_centi: Mapped[int] = mapped_column(BigInteger, default=0)
-    __table_args__ = (Index("ix_survey_days_city", "city_id", "day"),)
+    __table_args__ = (
+        Index("ix_survey_days_city", "city_id", "day"),
+        Index("ix_survey_days_province", "province_id", "day"),  # a province's cities
+    )
 
 
 class SpendMonth(Base):
@@ -364,6 +374,22 @@ class AccountStageMonth(Base):
     exited: Mapped[int] = mapped_column(Integer, default=0)
     on_time: Mapped[int] = mapped_column(Integer, default=0)
     __table_args__ = (Index("ix_account_stage_months_account", "account_id", "month"),)
+
+
+class OrderDay(Base):
+    """Rollup of orders received and closed per day and region (rows with city_id 0 hold the province's
+    total), kept by the commands that create and close orders (lib/rollups.py)."""
+
+    __tablename__ = "order_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: the province's total
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (
+        Index("ix_order_days_city", "city_id", "day"),
+        Index("ix_order_days_province", "province_id", "day"),
+    )
 
 
 class CategoryMonth(Base):
@@ -437,12 +463,16 @@ class Revisit(Base):
     outcome: Mapped[str] = mapped_column(String(24))
     notes: Mapped[str] = mapped_column(Text, default="")
     next_due: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # The day of the account's next revisit after this one (NULL while there is none): whether a due
+    # date was met without a search per revisit. Kept by the revisit command, rebuilt with the rollups.
+    next_visit_on: Mapped[Optional[dt.date]] = mapped_column(Date)
     created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     idempotency_key: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     __table_args__ = (
         Index("ix_revisits_account", "account_id", "visited_on"),
         Index("ix_revisits_province_visited", "province_id", "visited_on"),
+        Index("ix_revisits_due", "next_due", "account_id", "next_visit_on", "province_id", "city_id"),
     )
 
 
@@ -467,7 +497,7 @@ class Survey(Base):
         CheckConstraint("score >= 0 AND score <= 100", name="score_range"),
         Index("ix_surveys_province_date", "province_id", "surveyed_on"),
         Index("ix_surveys_date", "surveyed_on"),
-        Index("ix_surveys_account", "account_id"),
+        Index("ix_surveys_account", "account_id", "surveyed_on", "score"),  # per-account sums without the rows
     )
 
 

@@ -23,7 +23,21 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from typing import Optional
 
-from sqlalchemy import Connection, Integer, Select, case, delete, func, insert, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -36,7 +50,9 @@ from lib.models import (
     Designation,
     MonthlySpend,
     Order,
+    OrderDay,
     OrderEvent,
+    Revisit,
     SpendMonth,
     StageDurationMonth,
     StageFlowDay,
@@ -54,6 +70,10 @@ CATEGORY_MONTHS = CategoryMonth.__table__
 CATEGORY_MONTH_COLUMNS = ["month", "province_id", "city_id", "key_accounts", "premium", "high_value"]
 CATEGORY_MONTHS_KEPT = 36  # months back from the current one that the rollup covers at least
 ORDERS = Order.__table__
+REVISITS = Revisit.__table__
+ORDER_DAYS = OrderDay.__table__
+ORDER_DAY_KEYS = ("day", "province_id", "city_id")
+ORDER_DAY_COUNTS = ("received", "closed")
 ACCOUNT_MONTHS = AccountStageMonth.__table__
 ACCOUNT_MONTH_COLUMNS = ["month", "account_id", "province_id", "city_id", "exited", "on_time"]
 SURVEY_DAYS = SurveyDay.__table__
@@ -451,6 +471,91 @@ def rebuild_category_months(conn: Connection, today: Optional[dt.date] = None) -
     return int(conn.scalar(select(func.count()).select_from(CATEGORY_MONTHS)) or 0)
 
 
+def recompute_order_days(conn: Connection) -> Select:
+    """The whole of order_days computed from orders: city rows and province totals."""
+    received = select(
+        day_of(conn, ORDERS.c.received_at).label("day"),
+        ORDERS.c.province_id,
+        ORDERS.c.city_id,
+        literal(1, Integer).label("received"),
+        literal(0, Integer).label("closed"),
+    )
+    closed = select(
+        day_of(conn, ORDERS.c.closed_at).label("day"),
+        ORDERS.c.province_id,
+        ORDERS.c.city_id,
+        literal(0, Integer).label("received"),
+        literal(1, Integer).label("closed"),
+    ).where(ORDERS.c.closed_at.is_not(None))
+    moves = union_all(received, closed).cte("order_moves")
+    sums = [func.sum(moves.c[c]).label(c) for c in ORDER_DAY_COUNTS]
+    by_city = select(moves.c.day, moves.c.province_id, moves.c.city_id, *sums).group_by(
+        moves.c.day, moves.c.province_id, moves.c.city_id
+    )
+    by_province = select(
+        moves.c.day, moves.c.province_id, literal(PROVINCE_TOTAL, Integer).label("city_id"), *sums
+    ).group_by(moves.c.day, moves.c.province_id)
+    return union_all(by_city, by_province)
+
+
+def rebuild_order_days(conn: Connection) -> int:
+    conn.execute(delete(ORDER_DAYS))
+    columns = [*ORDER_DAY_KEYS, *ORDER_DAY_COUNTS]
+    return conn.execute(insert(ORDER_DAYS).from_select(columns, recompute_order_days(conn))).rowcount or 0
+
+
+def _bump_order(session: Session, order: Order, at: dt.datetime, counts: str) -> None:
+    rows = [
+        {"day": at.date(), "province_id": order.province_id, "city_id": city_id,
+         **{c: int(c == counts) for c in ORDER_DAY_COUNTS}}
+        for city_id in (order.city_id, PROVINCE_TOTAL)
+    ]  # fmt: skip
+    _add(session, ORDER_DAYS, rows, list(ORDER_DAY_KEYS), [counts])
+
+
+def order_received(session: Session, order: Order) -> None:
+    """An order was created: count it on the day it was received."""
+    _bump_order(session, order, order.received_at, "received")
+
+
+def order_closed(session: Session, order: Order) -> None:
+    """An order was closed (closed_at set): count it on that day."""
+    _bump_order(session, order, order.closed_at, "closed")
+
+
+def _next_visit(revisits) -> ColumnElement:
+    """SQL: the day of the account's first revisit after the revisit row `revisits` (NULL when none)."""
+    later = REVISITS.alias("later")
+    return (
+        select(func.min(later.c.visited_on))
+        .where(later.c.account_id == revisits.c.account_id, later.c.visited_on > revisits.c.visited_on)
+        .scalar_subquery()
+    )
+
+
+def rebuild_next_visits(conn: Connection) -> int:
+    """Set every revisit's next_visit_on from the revisits; returns how many revisits there are."""
+    return conn.execute(update(REVISITS).values(next_visit_on=_next_visit(REVISITS))).rowcount or 0
+
+
+def revisit_logged(session: Session, revisit: Revisit) -> None:
+    """Keep next_visit_on exact when `revisit` is added (call after it is flushed, with its account
+    locked): the account's earlier revisits whose next one was later now have this one next, and this
+    one gets the first revisit after it (one exists when it was logged for a past day)."""
+    day = revisit.visited_on
+    session.execute(
+        update(REVISITS)
+        .where(
+            REVISITS.c.account_id == revisit.account_id,
+            REVISITS.c.visited_on < day,
+            or_(REVISITS.c.next_visit_on.is_(None), REVISITS.c.next_visit_on > day),
+        )
+        .values(next_visit_on=day)
+    )
+    session.execute(update(REVISITS).where(REVISITS.c.id == revisit.id).values(next_visit_on=_next_visit(REVISITS)))
+    session.expire(revisit, ["next_visit_on"])
+
+
 def rebuild(conn: Connection) -> int:
     """Replace every rollup with a recomputation from the raw rows; returns the rows written."""
     return (
@@ -460,6 +565,8 @@ def rebuild(conn: Connection) -> int:
         + rebuild_spend(conn)
         + rebuild_account_months(conn)
         + rebuild_category_months(conn)
+        + rebuild_order_days(conn)
+        + rebuild_next_visits(conn)
     )
 
 
@@ -509,6 +616,11 @@ def differences(conn: Connection) -> list[tuple]:
             keyed_days(conn.execute(recompute_spend()).all()),
         ),
         (
+            "order_days",
+            keyed_days(conn.execute(select(*(ORDER_DAYS.c[c] for c in (*ORDER_DAY_KEYS, *ORDER_DAY_COUNTS)))).all()),
+            keyed_days(conn.execute(recompute_order_days(conn)).all()),
+        ),
+        (
             "survey_days",
             keyed_days(conn.execute(select(*(SURVEY_DAYS.c[c] for c in survey_columns))).all()),
             keyed_days(conn.execute(recompute_surveys(conn)).all()),
@@ -521,6 +633,13 @@ def differences(conn: Connection) -> list[tuple]:
             for key in sorted(set(have) | set(want))
             if have.get(key) != want.get(key)
         ]
+    found += [
+        ("revisits.next_visit_on", (revisit_id,), have, want)
+        for revisit_id, have, want in conn.execute(
+            select(REVISITS.c.id, REVISITS.c.next_visit_on, _next_visit(REVISITS).label("want")).order_by(REVISITS.c.id)
+        )
+        if have != want
+    ]
     return found
 
 

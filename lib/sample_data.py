@@ -45,7 +45,7 @@ from sqlalchemy import (
 )
 
 from lib import domain, rollups
-from lib.models import DERIVED_TABLES, Account, Base
+from lib.models import DERIVED_COLUMNS, DERIVED_TABLES, Account, Base
 from lib.regions import PROVINCES
 
 Progress = Callable[[float, str], None]
@@ -1573,9 +1573,15 @@ def _cast(values: pd.Series, kind: str) -> pd.Series:
 def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Exactly the model's columns, in its order, with one dtype per kind of column:
     int64 / Int64 (nullable), float64, bool, str, datetime64[us] (DateTime), python date objects (Date)."""
-    table = Base.metadata.tables[name]
     frame = frame.reset_index(drop=True)
-    return pd.DataFrame({c.name: _cast(frame[c.name], _column_kind(c)) for c in table.columns})
+    return pd.DataFrame({c.name: _cast(frame[c.name], _column_kind(c)) for c in source_columns(name)})
+
+
+def source_columns(name: str) -> list[Column]:
+    """The table's columns that a data set holds: all but those derived from other rows (DERIVED_COLUMNS),
+    which the load fills with the rollups."""
+    derived = DERIVED_COLUMNS.get(name, frozenset())
+    return [c for c in Base.metadata.tables[name].columns if c.name not in derived]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1649,7 +1655,7 @@ def read_dataset(directory: str | Path) -> dict[str, pd.DataFrame]:
     for name in Base.metadata.tables:
         if name not in names:
             continue
-        kinds = {c.name: _column_kind(c) for c in Base.metadata.tables[name].columns}
+        kinds = {c.name: _column_kind(c) for c in source_columns(name)}
         # Empty text is an empty string; an empty cell anywhere else is NULL.
         frame = pd.read_csv(
             directory / f"{name}.csv.gz", keep_default_na=False,
@@ -1668,7 +1674,7 @@ def read_dataset(directory: str | Path) -> dict[str, pd.DataFrame]:
 
 def _nullable_text(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """An empty nullable text cell (e.g. an idempotency key) was NULL when written."""
-    for column in Base.metadata.tables[name].columns:
+    for column in source_columns(name):
         if _column_kind(column) == "str" and column.nullable:
             frame[column.name] = frame[column.name].replace("", None)
     return frame

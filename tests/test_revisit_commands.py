@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from lib import rollups
 from lib.access import CurrentUser
 from lib.commands import CommandError, OutOfScope, ValidationError
 from lib.commands.revisits import log_revisit
@@ -168,3 +169,24 @@ def test_concurrent_submits_lose_nothing_and_duplicate_nothing(engine, data):
     assert count(engine, Revisit) == 10 and count(engine, AuditLog) == 10
     assert sum(r.created for r in results) == 10
     assert len({r.id for r in results}) == 10
+
+
+def test_each_revisit_keeps_the_day_of_the_accounts_next_revisit_whatever_the_order_logged(engine, data):
+    """Revisits logged out of order (a past visit entered late) still each know the next visit after
+    them, and a same-day visit is not a later one."""
+    days = [dt.date(2026, 10, 20), dt.date(2026, 9, 1), dt.date(2026, 10, 20), dt.date(2026, 9, 15)]
+    for n, day in enumerate(days):
+        log(engine, data, visited_on=day, idempotency_key=f"k-{n}")
+    log(engine, data, account_id=data["a2"], visited_on=dt.date(2026, 9, 10), idempotency_key="other")
+    with engine.connect() as conn:
+        rows = conn.execute(select(Revisit.account_id, Revisit.visited_on, Revisit.next_visit_on)).all()
+        assert rollups.differences(conn) == []
+    expected = {  # by hand: the first later day of the same account
+        dt.date(2026, 9, 1): dt.date(2026, 9, 15),
+        dt.date(2026, 9, 15): dt.date(2026, 10, 20),
+        dt.date(2026, 10, 20): None,
+    }
+    assert sorted((day, following) for account, day, following in rows if account == data["a1"]) == sorted(
+        (day, expected[day]) for day in days
+    )
+    assert [following for account, _, following in rows if account == data["a2"]] == [None]

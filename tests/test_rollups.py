@@ -163,6 +163,7 @@ def _demo_scopes(conn) -> list[Scope]:
 
 READS = {
     "on_time_rate": lambda conn, scope, period, grade: overview.on_time_rate(conn, scope, period),
+    "order_counts": lambda conn, scope, period, grade: overview.order_counts(conn, scope, period),
     "throughput": lambda conn, scope, period, grade: order_flow.throughput_per_week(
         conn, scope, period=period, grade=grade
     ),

@@ -302,6 +302,7 @@ def raise_order_from_complaint(
     )
     session.add(order)
     session.flush()
+    rollups.order_received(session, order)
     order.code = f"WO{order.id:08d}"
     entered = OrderEvent(
         order_id=order.id,

@@ -81,6 +81,7 @@ def advance_order(
         event_id = entered.id
     else:
         order.current_stage, order.status, order.closed_at = CLOSED_STAGE, "closed", now
+        rollups.order_closed(session, order)
     session.flush()
     audit(
         session,

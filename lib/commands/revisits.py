@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lib import rollups
 from lib.access import CurrentUser
 from lib.commands import ValidationError, account_in_scope, audit, clean_text, require_writer, utcnow
 from lib.domain import DEFAULT_REVISIT_CADENCE_DAYS, LOW_SCORE, REVISIT_CHANNELS, REVISIT_OUTCOMES
-from lib.models import Revisit, RevisitCadence
+from lib.models import Account, Revisit, RevisitCadence
 
 EARLIEST_DAYS_BACK = 366
 
@@ -85,6 +86,8 @@ def log_revisit(
         errors["next_due"] = "form.error.due_after_visit"
     if errors:
         raise ValidationError(errors)
+    # One revisit of an account at a time: each keeps the day of the next one (next_visit_on).
+    session.execute(select(Account.id).where(Account.id == account.id).with_for_update())
     due = next_due or visited_on + dt.timedelta(days=cadence_days(session, account.service_grade, visited_on))
     revisit = Revisit(
         account_id=account.id,
@@ -109,6 +112,7 @@ def log_revisit(
         if stored is None:
             raise
         return stored
+    rollups.revisit_logged(session, revisit)
     follow_up = needs_follow_up(score, outcome)
     audit(
         session,

@@ -14,13 +14,14 @@ import datetime as dt
 from sqlalchemy import ColumnElement, Float, Table, case, cast, func
 
 from lib.access import Scope
-from lib.models import CategoryMonth, SpendMonth, StageFlowDay, SurveyDay
+from lib.models import CategoryMonth, OrderDay, SpendMonth, StageFlowDay, SurveyDay
 from lib.rollups import PROVINCE_TOTAL
 
 FLOW = StageFlowDay.__table__
 SURVEY_DAYS = SurveyDay.__table__
 SPEND_MONTHS = SpendMonth.__table__
 CATEGORY_MONTHS = CategoryMonth.__table__
+ORDER_DAYS = OrderDay.__table__
 
 
 def serves(scope: Scope, categories: tuple[str, ...] = ()) -> bool:
@@ -75,8 +76,8 @@ def mean(centi_sum: ColumnElement, count: ColumnElement) -> ColumnElement:
     return cast(centi_sum, Float) / (100.0 * func.nullif(count, 0))
 
 
-def in_days(start: dt.date, end: dt.date) -> ColumnElement[bool]:
-    return (SURVEY_DAYS.c.day >= start) & (SURVEY_DAYS.c.day < end)
+def in_days(start: dt.date, end: dt.date, table: Table = SURVEY_DAYS) -> ColumnElement[bool]:
+    return (table.c.day >= start) & (table.c.day < end)
 
 
 def survey_year_on_year(period, centi: str, count: str, name: str, count_name: str) -> list[ColumnElement]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, and_, case, distinct, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, distinct, func, or_, select
 
 from lib.access import Scope, scope_condition
 from lib.domain import CATEGORIES, CATEGORY_BITS, categories_of, is_premium
@@ -112,6 +112,15 @@ def _raw_satisfaction(scope: Scope, period: Period, earlier: Period, categories:
 @reads("orders")
 def order_counts(conn: Connection, scope: Scope, period: Period) -> dict[str, int]:
     """Orders opened and closed in the period, and open at its end."""
+    if flow.serves(scope):
+        days = flow.ORDER_DAYS.c
+        inside = flow.in_days(period.start, period.end, flow.ORDER_DAYS)
+        stmt = select(
+            func.coalesce(func.sum(case((inside, days.received), else_=0)), 0).label("opened"),
+            func.coalesce(func.sum(case((inside, days.closed), else_=0)), 0).label("closed"),
+            func.coalesce(func.sum(days.received - days.closed), 0).label("open_at_end"),
+        ).where(*flow.conditions(scope, None, period.end, table=flow.ORDER_DAYS))
+        return {k: int(v) for k, v in conn.execute(stmt).mappings().one().items()}
     start, end = _dt(period.start), _dt(period.end)
     received, closed = ORDERS.c.received_at, ORDERS.c.closed_at
 
@@ -165,8 +174,12 @@ def on_time_rate(conn: Connection, scope: Scope, period: Period) -> dict[str, fl
 
 def _is_key_on(account_id, day) -> ColumnElement[bool]:
     """SQL: the account is in at least one category on `day` (a column or a value)."""
-    return exists().where(
-        DES.c.account_id == account_id, DES.c.valid_from <= day, or_(DES.c.valid_to.is_(None), DES.c.valid_to > day)
+    return (  # only indexed columns, so that the lookup stays in ix_designations_span
+        select(DES.c.account_id)
+        .where(
+            DES.c.account_id == account_id, DES.c.valid_from <= day, or_(DES.c.valid_to.is_(None), DES.c.valid_to > day)
+        )
+        .exists()
     )
 
 
@@ -195,14 +208,10 @@ def revisit_compliance(conn: Connection, scope: Scope, period: Period) -> dict[s
     """Key accounts with a revisit due in the period, and those revisited by every such due date.
 
     A due date is the next_due of a revisit; it is met when a later revisit of the account
-    happened on or before it. Due dates after today cannot have been missed yet and are left out.
+    happened on or before it (the revisit's next_visit_on). Due dates after today cannot have been
+    missed yet and are left out.
     """
-    later = REVISITS.alias("later")
-    met = exists().where(
-        later.c.account_id == REVISITS.c.account_id,
-        later.c.visited_on > REVISITS.c.visited_on,
-        later.c.visited_on <= REVISITS.c.next_due,
-    )
+    met = REVISITS.c.next_visit_on <= REVISITS.c.next_due
     until = min(period.end, dt.date.today() + dt.timedelta(days=1))
     per_account = (
         select(REVISITS.c.account_id, func.min(case((met, 1), else_=0)).label("all_met"))
