@@ -15,6 +15,8 @@ ROWS = 200
 FORMATS = dict.fromkeys(["index", "index_year_earlier", "mean", "mean_year_earlier", "score"], "{:.1f}")
 FORMATS["change_points"] = "{:+.2f}"  # a change in points always shows its sign
 YOY = ["index", "index_year_earlier", "change_points", "surveys", "surveys_year_earlier"]
+TAB_KEY = "satisfaction_tab"
+TAB_NAMES = ("trend", "breakdown", "segments", "verbatims", "follow_up")
 KIND_LABELS = {"survey": "survey_source", "revisit": "revisit_channel", "complaint": "complaint_category"}
 
 
@@ -94,116 +96,128 @@ else:
     )
 st.caption(ui.tr("satisfaction.nps_caption", promoters=head["promoters_pct"], detractors=head["detractors_pct"]))
 
-tabs = st.tabs([ui.tr(f"satisfaction.tab_{t}") for t in ("trend", "breakdown", "segments", "verbatims", "follow_up")])
+# Only the open tab runs its reads; the tab stays open across reruns (it is a widget).
+tabs = st.tabs([ui.tr(f"satisfaction.tab_{t}") for t in TAB_NAMES], key=TAB_KEY, on_change="rerun")
 with tabs[0]:
-    st.subheader(ui.tr("satisfaction.trend_title"))
-    monthly = cache.read(sat.monthly_index, scope, **filters)
-    st.altair_chart(charts.index_trend_chart(monthly, titles=titles), width="stretch")
-    table(monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")), ["month", *YOY], "satisfaction_by_month")
-    st.subheader(ui.tr("satisfaction.distribution_title"))
-    st.caption(ui.tr("satisfaction.distribution_caption"))
-    distribution = cache.read(sat.score_distribution, scope, **filters)
-    st.altair_chart(charts.distribution_chart(distribution, titles=titles), width="stretch")
-    ui.download_csv(distribution, "satisfaction_distribution.csv", key="download_distribution")
+    if tabs[0].open:
+        st.subheader(ui.tr("satisfaction.trend_title"))
+        monthly = cache.read(sat.monthly_index, scope, **filters)
+        st.altair_chart(charts.index_trend_chart(monthly, titles=titles), width="stretch")
+        table(monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")), ["month", *YOY], "satisfaction_by_month")
+        st.subheader(ui.tr("satisfaction.distribution_title"))
+        st.caption(ui.tr("satisfaction.distribution_caption"))
+        distribution = cache.read(sat.score_distribution, scope, **filters)
+        st.altair_chart(charts.distribution_chart(distribution, titles=titles), width="stretch")
+        ui.download_csv(distribution, "satisfaction_distribution.csv", key="download_distribution")
 
 with tabs[1]:
-    st.subheader(ui.tr("satisfaction.dimension_title"))
-    dimensions = cache.read(sat.dimension_means, scope, **filters)
-    dimensions["dimension_label"] = dimensions["dimension"].map(lambda d: ui.label("dimension", d))
-    st.altair_chart(charts.dimension_chart(dimensions, titles=titles), width="stretch")
-    table(
-        dimensions,
-        ["dimension_label", "mean", "mean_year_earlier", "change_points", "responses"],
-        "satisfaction_by_dimension",
-    )
-    st.subheader(ui.tr("satisfaction.region_title"))
-    st.caption(ui.tr("satisfaction.region_caption"))
-    regions = cache.read(sat.region_index, scope, **filters)
-    regions["region"] = regions[name_column]
-    fall = sat.largest_fall(regions)
-    if fall is None:
-        st.success(ui.tr("satisfaction.no_fall"), icon=":material/trending_up:")
-    else:
-        dimension = fall["dimension"] and ui.label("dimension", fall["dimension"])
-        st.info(
-            ui.tr(
-                "satisfaction.why" if dimension else "satisfaction.why_no_dimension",
-                region=fall[name_column],
-                change=fall["change_points"],
-                dimension=dimension,
-                dimension_change=fall["dimension_change"],
-            ),
-            icon=":material/trending_down:",
+    if tabs[1].open:
+        st.subheader(ui.tr("satisfaction.dimension_title"))
+        dimensions = cache.read(sat.dimension_means, scope, **filters)
+        dimensions["dimension_label"] = dimensions["dimension"].map(lambda d: ui.label("dimension", d))
+        st.altair_chart(charts.dimension_chart(dimensions, titles=titles), width="stretch")
+        table(
+            dimensions,
+            ["dimension_label", "mean", "mean_year_earlier", "change_points", "responses"],
+            "satisfaction_by_dimension",
         )
-    if regions["change_points"].notna().any():
-        st.altair_chart(charts.region_change_chart(regions, titles=titles), width="stretch")
-    table(regions, ["region", *YOY], "satisfaction_by_region")
+        st.subheader(ui.tr("satisfaction.region_title"))
+        st.caption(ui.tr("satisfaction.region_caption"))
+        regions = cache.read(sat.region_index, scope, **filters)
+        regions["region"] = regions[name_column]
+        fall = sat.largest_fall(regions)
+        if fall is None:
+            st.success(ui.tr("satisfaction.no_fall"), icon=":material/trending_up:")
+        else:
+            dimension = fall["dimension"] and ui.label("dimension", fall["dimension"])
+            st.info(
+                ui.tr(
+                    "satisfaction.why" if dimension else "satisfaction.why_no_dimension",
+                    region=fall[name_column],
+                    change=fall["change_points"],
+                    dimension=dimension,
+                    dimension_change=fall["dimension_change"],
+                ),
+                icon=":material/trending_down:",
+            )
+        if regions["change_points"].notna().any():
+            st.altair_chart(charts.region_change_chart(regions, titles=titles), width="stretch")
+        table(regions, ["region", *YOY], "satisfaction_by_region")
 
 with tabs[2]:
-    st.subheader(ui.tr("satisfaction.category_title"))
-    st.caption(ui.tr("satisfaction.category_caption"))
-    by_category = cache.read(sat.group_index, scope, min_surveys=MIN_SURVEYS, **filters)
-    per_category = by_category["categories"].assign(
-        category_label=lambda f: f["category"].map(lambda c: ui.label("category", c))
-    )
-    if per_category.empty:
-        st.info(ui.tr("satisfaction.category_empty"), icon=":material/info:")
-    else:
-        table(per_category, ["category_label", *YOY], "satisfaction_by_category")
-    st.subheader(ui.tr("satisfaction.intersection_title"))
-    st.caption(ui.tr("satisfaction.intersection_caption"))
-    combos = by_category["intersections"].assign(
-        combination=lambda f: f["mask"].map(
-            lambda m: " + ".join(ui.label("category", c) for c in categories_of(m)) or ui.tr("satisfaction.no_category")
+    if tabs[2].open:
+        st.subheader(ui.tr("satisfaction.category_title"))
+        st.caption(ui.tr("satisfaction.category_caption"))
+        by_category = cache.read(sat.group_index, scope, min_surveys=MIN_SURVEYS, **filters)
+        per_category = by_category["categories"].assign(
+            category_label=lambda f: f["category"].map(lambda c: ui.label("category", c))
         )
-    )
-    table(combos, ["combination", "premium", *YOY], "satisfaction_by_intersection")
-    st.subheader(ui.tr("satisfaction.manager_title"))
-    st.caption(ui.tr("satisfaction.manager_caption", n=MIN_SURVEYS))
-    managers = by_category["managers"]
-    if managers.empty:
-        st.info(ui.tr("satisfaction.manager_empty", n=MIN_SURVEYS), icon=":material/info:")
-    else:
-        for where, end, ranked in zip(st.columns(2), ("top", "bottom"), (managers, managers.iloc[::-1]), strict=True):
-            with where:
-                st.markdown(f"**{ui.tr(f'satisfaction.manager_{end}')}**")
-                table(ranked.head(TOP), ["manager", *YOY[:4]], f"satisfaction_managers_{end}")
+        if per_category.empty:
+            st.info(ui.tr("satisfaction.category_empty"), icon=":material/info:")
+        else:
+            table(per_category, ["category_label", *YOY], "satisfaction_by_category")
+        st.subheader(ui.tr("satisfaction.intersection_title"))
+        st.caption(ui.tr("satisfaction.intersection_caption"))
+        combos = by_category["intersections"].assign(
+            combination=lambda f: f["mask"].map(
+                lambda m: (
+                    " + ".join(ui.label("category", c) for c in categories_of(m)) or ui.tr("satisfaction.no_category")
+                )
+            )
+        )
+        table(combos, ["combination", "premium", *YOY], "satisfaction_by_intersection")
+        st.subheader(ui.tr("satisfaction.manager_title"))
+        st.caption(ui.tr("satisfaction.manager_caption", n=MIN_SURVEYS))
+        managers = by_category["managers"]
+        if managers.empty:
+            st.info(ui.tr("satisfaction.manager_empty", n=MIN_SURVEYS), icon=":material/info:")
+        else:
+            for where, end, ranked in zip(
+                st.columns(2), ("top", "bottom"), (managers, managers.iloc[::-1]), strict=True
+            ):
+                with where:
+                    st.markdown(f"**{ui.tr(f'satisfaction.manager_{end}')}**")
+                    table(ranked.head(TOP), ["manager", *YOY[:4]], f"satisfaction_managers_{end}")
 
 with tabs[3]:
-    st.subheader(ui.tr("satisfaction.verbatims_title"))
-    st.caption(ui.tr("satisfaction.verbatims_caption", n=ROWS))
-    search = st.text_input(ui.tr("satisfaction.search"), key="said", bind="query-params", max_chars=80)
-    said = cache.read(sat.verbatims, scope, search=search, limit=ROWS, **filters)
-    if said.empty:
-        st.info(ui.tr("satisfaction.verbatims_empty"), icon=":material/info:")
-    else:
-        said["kind"] = [ui.label(KIND_LABELS[o], k) for o, k in zip(said["origin"], said["kind"], strict=True)]
-        said["origin"] = said["origin"].map(lambda o: ui.tr(f"satisfaction.origin.{o}"))
-        table(
-            said, ["day", "origin", "kind", "account_code", "account_name", "score", "text"], "satisfaction_verbatims"
-        )
+    if tabs[3].open:
+        st.subheader(ui.tr("satisfaction.verbatims_title"))
+        st.caption(ui.tr("satisfaction.verbatims_caption", n=ROWS))
+        search = st.text_input(ui.tr("satisfaction.search"), key="said", bind="query-params", max_chars=80)
+        said = cache.read(sat.verbatims, scope, search=search, limit=ROWS, **filters)
+        if said.empty:
+            st.info(ui.tr("satisfaction.verbatims_empty"), icon=":material/info:")
+        else:
+            said["kind"] = [ui.label(KIND_LABELS[o], k) for o, k in zip(said["origin"], said["kind"], strict=True)]
+            said["origin"] = said["origin"].map(lambda o: ui.tr(f"satisfaction.origin.{o}"))
+            table(
+                said,
+                ["day", "origin", "kind", "account_code", "account_name", "score", "text"],
+                "satisfaction_verbatims",
+            )
 
 with tabs[4]:
-    st.subheader(ui.tr("satisfaction.follow_up_title"))
-    follow_up = cache.read(sat.low_score_follow_up, scope, limit=ROWS, **filters)
-    if not follow_up["low_scores"]:
-        st.info(ui.tr("satisfaction.no_low_scores"), icon=":material/info:")
-    else:
-        with st.container(horizontal=True):
-            st.metric(
-                ui.tr("metric.low_score_follow_up"),
-                f"{ui.number(follow_up['rate_pct'], 1)} %",
-                border=True,
-                help=ui.metric_help("low_score_follow_up"),
-            )
-            st.metric(ui.tr("satisfaction.low_scores"), ui.number(follow_up["low_scores"]), border=True)
-            st.metric(ui.tr("satisfaction.followed_up"), ui.number(follow_up["followed_up"]), border=True)
-        st.caption(ui.tr("satisfaction.follow_up_caption"))
-        missed = follow_up["not_followed"]
-        missed["source"] = missed["source"].map(lambda s: ui.label("survey_source", s))
-        if missed.empty:
-            st.success(ui.tr("satisfaction.all_followed"), icon=":material/task_alt:")
+    if tabs[4].open:
+        st.subheader(ui.tr("satisfaction.follow_up_title"))
+        follow_up = cache.read(sat.low_score_follow_up, scope, limit=ROWS, **filters)
+        if not follow_up["low_scores"]:
+            st.info(ui.tr("satisfaction.no_low_scores"), icon=":material/info:")
         else:
-            st.markdown(f"**{ui.tr('satisfaction.not_followed_title', n=ROWS)}**")
-            columns = ["day", "account_code", "account_name", "manager", "score", "source", "comment"]
-            table(missed, columns, "satisfaction_not_followed_up")
+            with st.container(horizontal=True):
+                st.metric(
+                    ui.tr("metric.low_score_follow_up"),
+                    f"{ui.number(follow_up['rate_pct'], 1)} %",
+                    border=True,
+                    help=ui.metric_help("low_score_follow_up"),
+                )
+                st.metric(ui.tr("satisfaction.low_scores"), ui.number(follow_up["low_scores"]), border=True)
+                st.metric(ui.tr("satisfaction.followed_up"), ui.number(follow_up["followed_up"]), border=True)
+            st.caption(ui.tr("satisfaction.follow_up_caption"))
+            missed = follow_up["not_followed"]
+            missed["source"] = missed["source"].map(lambda s: ui.label("survey_source", s))
+            if missed.empty:
+                st.success(ui.tr("satisfaction.all_followed"), icon=":material/task_alt:")
+            else:
+                st.markdown(f"**{ui.tr('satisfaction.not_followed_title', n=ROWS)}**")
+                columns = ["day", "account_code", "account_name", "manager", "score", "source", "comment"]
+                table(missed, columns, "satisfaction_not_followed_up")

@@ -47,10 +47,21 @@ APP = ROOT / "app.py"
 PROVINCE_DB = ROOT / "data" / "province.sqlite3"
 COLD_BUDGET_S = 1.0
 WARM_BUDGET_S = 0.25
+BEYOND_SQL_BUDGET_S = 0.3  # the page's own work: cold run minus its SQL floor
 DEFAULT_WARM_RUNS = 5
 DEFAULT_COLD_RUNS = 3
 BCRYPT_ROUNDS = 4  # the benchmark never checks a password; cheap hashes keep loading fast
 BENCH_USERS = ("exec", "lead.gd", "am.gz", "admin")
+# Pages whose tabs run only when open: (widget key, message key prefix of the labels, the tabs). Each
+# tab is measured, opened as a click on it does; the first one (open by default) is the row "page",
+# the others "page/tab".
+PAGE_TABS = {
+    "satisfaction": (
+        "satisfaction_tab",
+        "satisfaction.tab_",
+        ("trend", "breakdown", "segments", "verbatims", "follow_up"),
+    )
+}
 NATIONAL = Scope("national")
 
 
@@ -64,8 +75,18 @@ class PageTiming:
     floor_s: float
 
     @property
+    def misses(self) -> list[str]:
+        """The budgets this page/role pair misses: cold, warm, beyond SQL."""
+        checks = (
+            ("cold", self.cold_s <= COLD_BUDGET_S),
+            ("warm", self.warm_s <= WARM_BUDGET_S),
+            ("beyond SQL", self.cold_s - self.floor_s <= BEYOND_SQL_BUDGET_S),
+        )
+        return [name for name, ok in checks if not ok]
+
+    @property
     def within_budget(self) -> bool:
-        return self.cold_s <= COLD_BUDGET_S and self.warm_s <= WARM_BUDGET_S
+        return not self.misses
 
 
 @dataclass(frozen=True)
@@ -254,11 +275,16 @@ def _timed_run(at, username: str, page: str) -> float:
     return seconds
 
 
-def measure_page(at, page: str, file: str, user: sample_data.DemoUser, cold_runs: int, warm_runs: int) -> PageTiming:
-    """Median cold and warm script runs of one page, and the median SQL floor of the cold runs."""
+def measure_page(
+    at, page: str, file: str, user: sample_data.DemoUser, cold_runs: int, warm_runs: int, tab: str = ""
+) -> PageTiming:
+    """Median cold and warm script runs of one page (with `tab` open), and the median SQL floor of the cold runs."""
     import streamlit as st
 
     at.switch_page(file)
+    if tab:
+        key, prefix, _ = PAGE_TABS[page]
+        at.session_state[key] = i18n.t("en", prefix + tab)
     colds, floors = [], []
     for _ in range(cold_runs):
         st.cache_data.clear()
@@ -267,9 +293,12 @@ def measure_page(at, page: str, file: str, user: sample_data.DemoUser, cold_runs
         floors.append(clock.seconds)
     if i18n.t("en", f"page.{page}") not in [t.value for t in at.title]:
         raise RuntimeError(f"{page} as {user.username} did not show its title (refused or failed)")
+    if tab and at.session_state[PAGE_TABS[page][0]] != i18n.t("en", PAGE_TABS[page][1] + tab):
+        raise RuntimeError(f"{page} as {user.username} did not open the tab {tab}")
     warms = [_timed_run(at, user.username, page) for _ in range(warm_runs)]
+    first = tab == PAGE_TABS.get(page, ("", "", ("",)))[2][0]
     return PageTiming(
-        page=page,
+        page=page if first else f"{page}/{tab}",
         role=user.role,
         username=user.username,
         cold_s=statistics.median(colds),
@@ -286,13 +315,14 @@ def measure_pages(cold_runs: int, warm_runs: int) -> list[PageTiming]:
     for page, user in page_role_pairs():
         if user.username not in sessions:
             sessions[user.username] = signed_in_app(user)
-        timing = measure_page(sessions[user.username], page, files[page], user, cold_runs, warm_runs)
-        print(
-            f"  {page:<14} {user.role:<10} cold {timing.cold_s:6.3f} s  warm {timing.warm_s:6.3f} s"
-            f"  floor {timing.floor_s:6.3f} s",
-            file=sys.stderr,
-        )
-        results.append(timing)
+        for tab in PAGE_TABS.get(page, ("", "", ("",)))[2]:
+            timing = measure_page(sessions[user.username], page, files[page], user, cold_runs, warm_runs, tab)
+            print(
+                f"  {timing.page:<22} {user.role:<10} cold {timing.cold_s:6.3f} s  warm {timing.warm_s:6.3f} s"
+                f"  floor {timing.floor_s:6.3f} s",
+                file=sys.stderr,
+            )
+            results.append(timing)
     return results
 
 
@@ -442,8 +472,7 @@ def table(timings: list[PageTiming]) -> str:
 
 
 def _over_budget(t: PageTiming) -> str:
-    over = [name for name, ok in (("cold", t.cold_s <= COLD_BUDGET_S), ("warm", t.warm_s <= WARM_BUDGET_S)) if not ok]
-    return "NO (" + ", ".join(over) + ")"
+    return "NO (" + ", ".join(t.misses) + ")"
 
 
 def peak_rss_mb() -> float:
@@ -463,7 +492,8 @@ def report(
     parts = [
         header(size, engine),
         "",
-        f"Budget (DESIGN §5): cold ≤ {COLD_BUDGET_S} s, warm ≤ {WARM_BUDGET_S} s. Medians of {cold_runs} cold"
+        f"Budget (DESIGN §5): cold ≤ {COLD_BUDGET_S} s, warm ≤ {WARM_BUDGET_S} s, cold − floor ≤"
+        f" {BEYOND_SQL_BUDGET_S} s. Medians of {cold_runs} cold"
         f" and {warm_runs} warm AppTest script runs; the SQL floor is the summed run time of the page's"
         " cache.read functions in a cold run.",
         "",
@@ -493,7 +523,10 @@ def run(size: str, database_url: Optional[str], cold_runs: int, warm_runs: int, 
     url = normalise_database_url(database_url) if database_url else default_url(size, workdir)
     fill(url, size)
     engine = engine_description(url)
-    print(f"Measuring {len(page_role_pairs())} page/role pairs on {engine}", file=sys.stderr)
+    print(
+        f"Measuring {len(page_role_pairs())} page/role pairs (each tab of {', '.join(PAGE_TABS)}) on {engine}",
+        file=sys.stderr,
+    )
     with app_database(url):
         timings = measure_pages(cold_runs, warm_runs)
     peak_mb = peak_rss_mb()  # taken before the baseline, which holds raw tables in pandas

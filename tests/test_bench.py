@@ -32,6 +32,8 @@ def test_the_tiny_benchmark_writes_a_row_for_every_page_and_role_that_access_all
     report = out.read_text(encoding="utf-8")
     expected = {(page, role) for page, roles in PAGE_ROLES.items() for role in roles}
     assert table_rows(report) == expected
+    tabs = {line.split("|")[1].strip() for line in report.splitlines() if line.startswith("| satisfaction/")}
+    assert tabs == {f"satisfaction/{t}" for t in ("breakdown", "segments", "verbatims", "follow_up")}
     assert "size tiny" in report.splitlines()[0] and "sqlite" in report.splitlines()[0]
     assert "same figures: yes" in report
     assert os.environ.get("DATABASE_URL") == url_before and cache.read is read_before

@@ -34,9 +34,27 @@ def province_id(tables: dict[str, pd.DataFrame], code: str) -> int:
     return int(units.loc[units["code"] == code, "id"].iloc[0])
 
 
+def open_tab(at, name: str):
+    """Open one tab of the page (only the open tab runs), as a click on it does."""
+    at.session_state["satisfaction_tab"] = i18n.t("en", f"satisfaction.tab_{name}")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 @pytest.fixture(scope="module")
 def executive_page(demo_app_env):
     return signed_in("exec", "satisfaction")
+
+
+@pytest.fixture(scope="module")
+def executive_tabs(executive_page) -> dict[str, tuple[list, list[str]]]:
+    """Per tab of the executive's page: its tables and its info messages."""
+    shown = {}
+    for name in ("trend", "breakdown", "segments", "verbatims", "follow_up"):
+        at = open_tab(executive_page, name)
+        shown[name] = ([frame.value for frame in at.dataframe], [i.value for i in at.info])
+    return shown
 
 
 def test_the_executive_sees_the_national_index_and_its_change_in_points(executive_page, demo_tables):
@@ -60,7 +78,7 @@ def test_the_executive_sees_csat_and_the_survey_count_from_the_data(executive_pa
     assert metric(executive_page, "Surveys") == f"{len(scores):,}"
 
 
-def test_the_region_with_the_largest_fall_is_named_from_the_data(executive_page, demo_tables):
+def test_the_region_with_the_largest_fall_is_named_from_the_data(executive_tabs, demo_tables):
     """The warning names the province whose index fell most year on year, computed with pandas."""
     surveys = demo_tables["surveys"]
     day = pd.to_datetime(surveys["surveyed_on"])
@@ -69,14 +87,23 @@ def test_the_region_with_the_largest_fall_is_named_from_the_data(executive_page,
     worst = (now - then).idxmin()
     units = demo_tables["org_units"].set_index("id")
     name = units.at[worst, "name_en"]
-    assert [i.value for i in executive_page.info if i.value.startswith(f"{name} fell most")]
+    assert [i for i in executive_tabs["breakdown"][1] if i.startswith(f"{name} fell most")]
 
 
-def test_every_table_of_the_executive_page_has_rows(executive_page):
+def test_every_table_of_the_executive_page_has_rows(executive_tabs):
     """Month, dimension, region, category, intersection, managers, verbatims and the not-followed list."""
-    sizes = [len(frame.value) for frame in executive_page.dataframe]
-    assert len(sizes) == 9 and all(sizes)
-    assert sizes[0] == 12 and sizes[1] == 5 and sizes[2] == 31  # months, dimensions, provinces
+    sizes = {name: [len(frame) for frame in frames] for name, (frames, _) in executive_tabs.items()}
+    assert sizes["trend"] == [12] and sizes["breakdown"] == [5, 31]  # months; dimensions, provinces
+    assert len(sizes["segments"]) == 4 and all(sizes["segments"])  # categories, intersections, top and bottom
+    assert len(sizes["verbatims"]) == 1 and len(sizes["follow_up"]) == 1
+    assert all(sizes["verbatims"] + sizes["follow_up"])
+
+
+def test_only_the_open_tab_runs_its_reads(executive_page):
+    """A closed tab shows nothing: the page reads only what the open tab shows."""
+    at = open_tab(executive_page, "trend")
+    assert [len(frame.value) for frame in at.dataframe] == [12]
+    assert i18n.t("en", "satisfaction.verbatims_title") not in [h.value for h in at.subheader]
 
 
 def test_the_guangdong_lead_sees_the_provinces_index_and_change(demo_tables):
@@ -86,6 +113,7 @@ def test_the_guangdong_lead_sees_the_provinces_index_and_change(demo_tables):
     at = signed_in("lead.gd", "satisfaction")
     assert not at.exception
     assert metric(at, INDEX) == f"{index:.1f}"
+    open_tab(at, "breakdown")
     assert metric(at, CHANGE) == f"{change:+.2f} pts"
     cities = demo_tables["org_units"]
     cities = set(cities.loc[cities["province_id"] == province_id(demo_tables, "GD"), "name_en"]) - {"Guangdong"}
@@ -121,7 +149,7 @@ def test_staff_and_admin_are_refused_the_page(username):
 
 def test_a_search_that_looks_like_sql_is_just_text():
     """Typing SQL into the verbatims search finds nothing and breaks nothing."""
-    at = signed_in("exec", "satisfaction")
+    at = open_tab(signed_in("exec", "satisfaction"), "verbatims")
     at.text_input(key="said").input("' OR 1=1; DROP TABLE surveys; --").run()
     assert not at.exception
     assert i18n.t("en", "satisfaction.verbatims_empty") in [i.value for i in at.info]
