@@ -19,6 +19,7 @@ from lib.commands.complaints import (
     raise_order_from_complaint,
 )
 from lib.commands.orders import advance_order, hold_order, resume_order, urge_order
+from lib.commands.revisits import log_revisit
 from lib.db import make_engine, write_session
 from lib.models import Account, Complaint, Order, OrderEvent, OrgUnit, StageFlowDay, Survey, User
 from lib.periods import Period, default_period
@@ -89,11 +90,27 @@ def move_a_complaint(engine, user: CurrentUser, rng: random.Random, step: int) -
     return True
 
 
+def log_a_revisit(engine, user: CurrentUser, rng: random.Random, step: int) -> None:
+    """A revisit of one of a few accounts on a random day of the last two months, often before revisits
+    already logged (so that their next visit changes)."""
+    with engine.connect() as conn:
+        accounts = conn.scalars(select(Account.id).order_by(Account.id).limit(5)).all()
+    with write_session(engine) as s:
+        log_revisit(
+            session=s, user=user, account_id=rng.choice(accounts), channel="phone", outcome="interested", score=80,
+            visited_on=START.date() - dt.timedelta(days=rng.randrange(60)), idempotency_key=f"revisit-{step}",
+            today=START.date(),
+        )  # fmt: skip
+
+
 def random_write(engine, user: CurrentUser, rng: random.Random, step: int) -> str:
-    """One order command on a random unfinished order at a random later time, a new order, or a step of a
-    complaint."""
+    """One order command on a random unfinished order at a random later time, a new order, a step of a
+    complaint, or a revisit."""
     if rng.random() < 0.3 and move_a_complaint(engine, user, rng, step):
         return "complaint"
+    if rng.random() < 0.15:
+        log_a_revisit(engine, user, rng, step)
+        return "revisit"
     with engine.connect() as conn:
         orders = conn.execute(
             select(Order.id, Order.current_stage, Order.status, func.max(OrderEvent.at))
@@ -135,6 +152,7 @@ def test_the_rollup_equals_a_recomputation_after_random_writes(loaded, seed):
             continue
         done[name] = done.get(name, 0) + 1
     assert done.get("advance_order", 0) > 10 and done.get("raise", 0) > 0 and done.get("hold_order", 0) > 0
+    assert done.get("revisit", 0) > 3
     with engine.connect() as conn:
         assert conn.scalar(
             select(func.count()).where(Survey.source == "after_complaint", Survey.surveyed_on >= START.date())
