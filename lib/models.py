@@ -258,8 +258,9 @@ class StageFlowDay(Base):
     intervals entered the stage, how many left it, and how many of those left within their target.
 
     Kept in the same transaction as every write of an interval (lib/rollups.py) and rebuilt from the
-    raw rows by `python -m lib.rollups rebuild`. Rows with city_id 0 hold the province's total, so that
-    national and province reads add up 31 regions instead of every city.
+    raw rows by `python -m lib.rollups rebuild`. Rows with city_id 0 hold the province's total, and the row
+    with province_id 0 too the national total, so that national and province reads add up one row per day
+    instead of every city.
     """
 
     __tablename__ = "stage_flow_days"
@@ -271,14 +272,16 @@ class StageFlowDay(Base):
     entered: Mapped[int] = mapped_column(Integer, default=0)
     exited: Mapped[int] = mapped_column(Integer, default=0)
     on_time: Mapped[int] = mapped_column(Integer, default=0)
-    __table_args__ = (Index("ix_stage_flow_days_city", "city_id", "day"),)
+    # One region's days: a city's rows, a province's total or the national total.
+    __table_args__ = (Index("ix_stage_flow_days_region", "city_id", "province_id", "day"),)
 
 
 class StageDurationMonth(Base):
     """Rollup of the hold-free durations of the stage intervals that ended in a month, per province, stage
     and service grade: how many fell in each duration class (lib/rollups.py has the classes, 12 per
     doubling). It tells in which class the k-th shortest interval lies, so a percentile needs to read
-    only that class's intervals. Kept and rebuilt like stage_flow_days."""
+    only that class's intervals. Rows with province_id 0 hold the national total. Kept and rebuilt like
+    stage_flow_days."""
 
     __tablename__ = "stage_duration_months"
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)

@@ -3,7 +3,9 @@
 stage_flow_days counts the stage intervals of order_events per day, region, stage and service grade:
 entered (by the day of `at`), exited and on_time (by the day of `exited_at`; on time when the
 hold-free duration is within the target stored on entry). stage_duration_months counts the intervals
-that ended in a month per province, stage, grade and duration class (DURATION_CLASSES). Every command
+that ended in a month per province, stage, grade and duration class (DURATION_CLASSES). Both hold a
+national total (province NATIONAL_TOTAL), so that a national read adds up one row per day or month
+instead of 31. Every command
 that enters or leaves an interval calls `interval_entered` / `interval_left` in its own transaction;
 bulk loads call `rebuild`. A test checks after random writes that the tables equal a recomputation.
 
@@ -71,6 +73,7 @@ DURATIONS = StageDurationMonth.__table__
 KEYS = ("day", "province_id", "city_id", "stage", "service_grade")
 COUNTS = ("entered", "exited", "on_time")
 PROVINCE_TOTAL = 0  # the city_id of a province's total row
+NATIONAL_TOTAL = 0  # the province_id of the national total row (its city_id is PROVINCE_TOTAL too)
 MAX_REFRESH_ACCOUNTS = 5000  # more accounts than this: recompute everything rather than their cities
 
 
@@ -106,21 +109,22 @@ def _moves(conn: Connection):
 
 
 def recompute(conn: Connection) -> Select:
-    """The whole of stage_flow_days computed from order_events: city rows and province totals."""
+    """The whole of stage_flow_days computed from order_events: city rows, province totals and the national
+    total."""
     moves = _moves(conn)
     sums = [func.sum(moves.c[c]).label(c) for c in COUNTS]
     per_city = [moves.c.day, moves.c.province_id, moves.c.city_id, moves.c.stage, moves.c.service_grade]
     per_province = [moves.c.day, moves.c.province_id, moves.c.stage, moves.c.service_grade]
+    per_day = [moves.c.day, moves.c.stage, moves.c.service_grade]
     by_city = select(*per_city, *sums).group_by(*per_city)
-    by_province = select(
-        moves.c.day,
-        moves.c.province_id,
-        literal(PROVINCE_TOTAL, Integer).label("city_id"),
-        moves.c.stage,
-        moves.c.service_grade,
-        *sums,
-    ).group_by(*per_province)
-    return union_all(by_city, by_province)
+    total = literal(PROVINCE_TOTAL, Integer).label("city_id")
+    by_province = select(moves.c.day, moves.c.province_id, total, moves.c.stage, moves.c.service_grade, *sums).group_by(
+        *per_province
+    )
+    national = select(
+        moves.c.day, literal(NATIONAL_TOTAL, Integer), total, moves.c.stage, moves.c.service_grade, *sums
+    ).group_by(*per_day)
+    return union_all(by_city, by_province, national)
 
 
 # Duration classes: class 0 is under a minute; from there 12 classes per doubling (each about 6 % wide).
@@ -162,7 +166,8 @@ DURATION_KEYS = ("month", "province_id", "stage", "service_grade", "duration_cla
 
 def recompute_durations(conn: Connection, chunk_rows: int = 200_000) -> Counter:
     """stage_duration_months computed from order_events: (month text, province, stage, grade, class) ->
-    intervals. Read in chunks; classes are worked out here, with the same function as the writes use."""
+    intervals, with the national total under province NATIONAL_TOTAL. Read in chunks; classes are worked
+    out here, with the same function as the writes use."""
     counts: Counter = Counter()
     stmt = select(
         month_of(conn, EVENTS.c.exited_at),
@@ -178,7 +183,9 @@ def recompute_durations(conn: Connection, chunk_rows: int = 200_000) -> Counter:
     )
     result = conn.execute(stmt.execution_options(yield_per=chunk_rows))
     for rows in result.partitions():
-        counts.update((str(m)[:10], p, s, g, duration_class(d)) for m, p, s, g, d in rows)
+        keys = [(str(m)[:10], p, s, g, duration_class(d)) for m, p, s, g, d in rows]
+        counts.update(keys)
+        counts.update((m, NATIONAL_TOTAL, s, g, c) for m, _, s, g, c in keys)
     return counts
 
 
@@ -525,19 +532,24 @@ def differences(conn: Connection) -> list[tuple]:
 
 
 def _bump(session: Session, event: OrderEvent, day, **deltas: int) -> None:
-    """Add `deltas` to the event's city row and its province's total row (creating them at zero)."""
+    """Add `deltas` to the event's city row, its province's total row and the national total row (creating
+    them at zero)."""
     if event.stage not in STAGES:
         return
     rows = [
         {
             "day": day,
-            "province_id": event.province_id,
+            "province_id": province_id,
             "city_id": city_id,
             "stage": event.stage,
             "service_grade": event.service_grade,
             **{c: deltas.get(c, 0) for c in COUNTS},
         }
-        for city_id in (event.city_id, PROVINCE_TOTAL)
+        for province_id, city_id in (
+            (event.province_id, event.city_id),
+            (event.province_id, PROVINCE_TOTAL),
+            (NATIONAL_TOTAL, PROVINCE_TOTAL),
+        )
     ]
     _add(session, FLOW, rows, list(KEYS), list(deltas))
 
@@ -566,10 +578,12 @@ def interval_left(session: Session, event: OrderEvent) -> None:
     _add(session, ACCOUNT_MONTHS, [account], ["month", "account_id"], ["exited", "on_time"])
     if event.duration_seconds is None:
         return
-    duration = {"month": month, "province_id": event.province_id, "stage": event.stage,
-                "service_grade": event.service_grade, "duration_class": duration_class(event.duration_seconds),
-                "intervals": 1}  # fmt: skip
-    _add(session, DURATIONS, [duration], list(DURATION_KEYS), ["intervals"])
+    durations = [
+        {"month": month, "province_id": province_id, "stage": event.stage, "service_grade": event.service_grade,
+         "duration_class": duration_class(event.duration_seconds), "intervals": 1}
+        for province_id in (event.province_id, NATIONAL_TOTAL)
+    ]  # fmt: skip
+    _add(session, DURATIONS, durations, list(DURATION_KEYS), ["intervals"])
 
 
 def main(argv: Optional[list[str]] = None) -> int:

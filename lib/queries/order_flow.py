@@ -337,9 +337,8 @@ def _class_counts(
         Period(whole.end, period.end) if whole.end < period.end else None,
     ) if p is not None]  # fmt: skip
     if whole is not None:
-        where = [DURATIONS.c.month >= whole.start, DURATIONS.c.month < whole.end]
-        if scope.level == "province":
-            where.append(DURATIONS.c.province_id == scope.province_id)
+        province = scope.province_id if scope.level == "province" else rollups.NATIONAL_TOTAL
+        where = [DURATIONS.c.month >= whole.start, DURATIONS.c.month < whole.end, DURATIONS.c.province_id == province]
         if grade:
             where.append(DURATIONS.c.service_grade == grade)
         keys = [DURATIONS.c.stage, DURATIONS.c.service_grade, DURATIONS.c.duration_class]
@@ -614,7 +613,11 @@ def on_time_scorecard(
                 func.sum(FLOW.c.on_time).label("on_time"),
                 literal(0, Integer).label("overdue_now"),
             )
-            .where(*flow.conditions(scope, period.start, period.end, by_city=not scope.is_national, grade=grade))
+            .where(
+                *flow.conditions(
+                    scope, period.start, period.end, by_city=not scope.is_national, by_province=True, grade=grade
+                )
+            )
             .group_by(region, FLOW.c.stage)
             .having(func.sum(FLOW.c.exited) > 0)
         )
