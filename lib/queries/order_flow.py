@@ -541,6 +541,10 @@ def aging(
 
     Open means received before `moment` and not closed by then. The stage comes from the interval
     open at `moment`; an open order without one is in stage "unknown".
+
+    At a moment after every closing (the usual case: the end of a period that reaches today) the open
+    orders are those not closed at all, one range of ix_orders_closed; with an OR for the orders closed
+    later the planners read every order received before `moment`.
     """
     received = ORDERS.c.received_at
     bucket = case(
@@ -552,9 +556,12 @@ def aging(
     )
     iv = EVENTS.alias("iv")
     stage = func.coalesce(iv.c.stage, literal("unknown", String)).label("stage")
+    closed_later = conn.scalar(select(ORDERS.c.id).where(ORDERS.c.closed_at >= moment).limit(1)) is not None
     conditions = [
         received < moment,
-        or_(ORDERS.c.closed_at.is_(None), ORDERS.c.closed_at >= moment),
+        or_(ORDERS.c.closed_at.is_(None), ORDERS.c.closed_at >= moment)
+        if closed_later
+        else ORDERS.c.closed_at.is_(None),
         scope_condition(scope, ORDERS),
         category_condition(ORDERS, categories),
     ]
