@@ -245,6 +245,7 @@ DERIVED_TABLES = frozenset(
     {
         "stage_flow_days",
         "stage_duration_months",
+        "open_stage_intervals",
         "survey_days",
         "spend_months",
         "account_stage_months",
@@ -274,6 +275,27 @@ class StageFlowDay(Base):
     on_time: Mapped[int] = mapped_column(Integer, default=0)
     # One region's days: a city's rows, a province's total or the national total.
     __table_args__ = (Index("ix_stage_flow_days_region", "city_id", "province_id", "day"),)
+
+
+class OpenStageInterval(Base):
+    """Rollup of the stage intervals still open (one per unfinished order in a working stage): the
+    interval's own columns and what its hold and resume points add up to so far, so that its time in
+    stage at a later moment needs no other event. hold_epochs is the sum of the resume times minus the sum
+    of the hold times (whole seconds since 1970), holds_running the holds not yet resumed, changed_at the
+    entry or the latest hold or resume. Kept by the order commands and rebuilt like stage_flow_days."""
+
+    __tablename__ = "open_stage_intervals"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)  # the interval's order_events id
+    order_id: Mapped[int] = mapped_column(BigId)
+    stage: Mapped[str] = mapped_column(String(24))
+    service_grade: Mapped[str] = mapped_column(String(16))
+    province_id: Mapped[int] = mapped_column(Integer)
+    city_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    target_seconds: Mapped[Optional[int]] = mapped_column(Integer)
+    hold_epochs: Mapped[int] = mapped_column(BigInteger, default=0)
+    holds_running: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class StageDurationMonth(Base):

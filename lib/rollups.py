@@ -25,7 +25,24 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from typing import Optional
 
-from sqlalchemy import Connection, Integer, Select, case, delete, func, insert, literal, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    delete,
+    extract,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,6 +54,7 @@ from lib.models import (
     CategoryMonth,
     Designation,
     MonthlySpend,
+    OpenStageInterval,
     Order,
     OrderEvent,
     SpendMonth,
@@ -70,6 +88,9 @@ SURVEY_COUNTS = (
 EVENTS = OrderEvent.__table__
 FLOW = StageFlowDay.__table__
 DURATIONS = StageDurationMonth.__table__
+OPEN = OpenStageInterval.__table__
+OPEN_COLUMNS = ("id", "order_id", "stage", "service_grade", "province_id", "city_id", "at", "target_seconds")
+OPEN_SUMS = ("hold_epochs", "holds_running", "changed_at")
 KEYS = ("day", "province_id", "city_id", "stage", "service_grade")
 COUNTS = ("entered", "exited", "on_time")
 PROVINCE_TOTAL = 0  # the city_id of a province's total row
@@ -84,6 +105,22 @@ def day_of(conn: Connection, column):
     if conn.dialect.name == "postgresql":
         return func.cast(column, FLOW.c.day.type)
     return func.substr(column, 1, 10)
+
+
+def epoch_seconds(conn: Connection, column: ColumnElement) -> ColumnElement:
+    """Whole seconds since 1970-01-01 of a naive UTC datetime column, as an integer, on either dialect.
+
+    SQLite's strftime('%s') rounds fractional seconds, so they are cut off first, as PostgreSQL's
+    floor() does: an entry at 23:59:59.7 is 23:59:59 on both.
+    """
+    if conn.dialect.name == "postgresql":
+        return cast(func.floor(extract("epoch", column)), BigInteger)
+    return cast(func.strftime("%s", func.substr(column, 1, 19)), BigInteger)
+
+
+def epoch(moment: dt.datetime) -> int:
+    """Whole seconds since 1970-01-01 of a naive UTC datetime (as `epoch_seconds` in SQL)."""
+    return math.floor((moment - dt.datetime(1970, 1, 1)).total_seconds())
 
 
 def _moves(conn: Connection):
@@ -458,10 +495,51 @@ def rebuild_category_months(conn: Connection, today: Optional[dt.date] = None) -
     return int(conn.scalar(select(func.count()).select_from(CATEGORY_MONTHS)) or 0)
 
 
+def recompute_open(conn: Connection) -> Select:
+    """open_stage_intervals computed from order_events: the open intervals of the working stages, each with
+    the hold and resume points of its order in its stage from its entry on."""
+    iv, ev = EVENTS, EVENTS.alias("ev")
+    ev_epoch = epoch_seconds(conn, ev.c.at)
+    pauses = and_(ev.c.order_id == iv.c.order_id, ev.c.kind.in_(("hold", "resume")), ev.c.stage == iv.c.stage,
+                  ev.c.at >= iv.c.at)  # fmt: skip
+    columns = [iv.c[c] for c in OPEN_COLUMNS]
+    return (
+        select(
+            *columns,
+            func.coalesce(func.sum(case((ev.c.kind == "resume", ev_epoch), else_=-ev_epoch)), 0).label("hold_epochs"),
+            (func.count(case((ev.c.kind == "hold", 1))) - func.count(case((ev.c.kind == "resume", 1)))).label(
+                "holds_running"
+            ),
+            func.coalesce(func.max(ev.c.at), iv.c.at).label("changed_at"),
+        )
+        .select_from(iv.outerjoin(ev, pauses))
+        .where(iv.c.kind == "enter", iv.c.stage.in_(STAGES), iv.c.exited_at.is_(None))
+        .group_by(*columns)
+    )
+
+
+def rebuild_open(conn: Connection) -> int:
+    """Replace open_stage_intervals with a recomputation; returns its row count."""
+    conn.execute(delete(OPEN))
+    conn.execute(insert(OPEN).from_select([*OPEN_COLUMNS, *OPEN_SUMS], recompute_open(conn)))
+    return int(conn.scalar(select(func.count()).select_from(OPEN)) or 0)
+
+
+def _open_rows(rows) -> dict[tuple, tuple]:
+    """open_stage_intervals rows keyed by id, datetimes made comparable across dialects."""
+
+    def value(name: str, v):
+        return dt.datetime.fromisoformat(str(v)) if name in ("at", "changed_at") and v is not None else v
+
+    names = (*OPEN_COLUMNS, *OPEN_SUMS)
+    return {(r[0],): tuple(value(n, v) for n, v in zip(names[1:], r[1:], strict=True)) for r in rows}
+
+
 def rebuild(conn: Connection) -> int:
     """Replace every rollup with a recomputation from the raw rows; returns the rows written."""
     return (
-        rebuild_flow(conn)
+        rebuild_open(conn)
+        + rebuild_flow(conn)
         + rebuild_durations(conn)
         + rebuild_surveys(conn)
         + rebuild_spend(conn)
@@ -521,6 +599,11 @@ def differences(conn: Connection) -> list[tuple]:
             keyed_days(conn.execute(recompute_surveys(conn)).all()),
         ),
         ("stage_flow_days", stored, recomputed),
+        (
+            "open_stage_intervals",
+            _open_rows(conn.execute(select(*(OPEN.c[c] for c in (*OPEN_COLUMNS, *OPEN_SUMS)))).all()),
+            _open_rows(conn.execute(recompute_open(conn)).all()),
+        ),
         ("stage_duration_months", durations, {k: (n,) for k, n in recompute_durations(conn).items()}),
     ):
         found += [
@@ -555,8 +638,27 @@ def _bump(session: Session, event: OrderEvent, day, **deltas: int) -> None:
 
 
 def interval_entered(session: Session, event: OrderEvent) -> None:
-    """An order entered a stage: count it on the day of its entry."""
+    """An order entered a stage: count it on the day of its entry, and hold it as open."""
     _bump(session, event, event.at.date(), entered=1)
+    if event.stage in STAGES:
+        if event.id is None:
+            session.flush()  # the open row is keyed by the interval's id
+        row = {c: getattr(event, c) for c in OPEN_COLUMNS}
+        session.connection().execute(insert(OPEN).values(**row, hold_epochs=0, holds_running=0, changed_at=event.at))
+
+
+def interval_paused(session: Session, event: OrderEvent) -> None:
+    """A hold or resume point was recorded: add it to its order's open interval of the same stage."""
+    sign = 1 if event.kind == "resume" else -1
+    session.connection().execute(
+        update(OPEN)
+        .where(OPEN.c.order_id == event.order_id, OPEN.c.stage == event.stage, OPEN.c.at <= event.at)
+        .values(
+            hold_epochs=OPEN.c.hold_epochs + sign * epoch(event.at),
+            holds_running=OPEN.c.holds_running - sign,
+            changed_at=case((OPEN.c.changed_at > event.at, OPEN.c.changed_at), else_=event.at),
+        )
+    )
 
 
 def interval_left(session: Session, event: OrderEvent) -> None:
@@ -570,6 +672,7 @@ def interval_left(session: Session, event: OrderEvent) -> None:
     _bump(session, event, event.exited_at.date(), exited=1, on_time=int(on_time))
     if event.stage not in STAGES:
         return
+    session.connection().execute(delete(OPEN).where(OPEN.c.id == event.id))
     month = event.exited_at.date().replace(day=1)
     account = {
         "month": month, "account_id": session.get(Order, event.order_id).account_id,
