@@ -248,6 +248,7 @@ DERIVED_TABLES = frozenset(
     {
         "stage_flow_days",
         "stage_duration_months",
+        "open_stage_intervals",
         "survey_days",
         "spend_months",
         "order_days",
@@ -262,8 +263,9 @@ class StageFlowDay(Base):
     intervals entered the stage, how many left it, and how many of those left within their target.
 
     Kept in the same transaction as every write of an interval (lib/rollups.py) and rebuilt from the
-    raw rows by `python -m lib.rollups rebuild`. Rows with city_id 0 hold the province's total, so that
-    national and province reads add up 31 regions instead of every city.
+    raw rows by `python -m lib.rollups rebuild`. Rows with city_id 0 hold the province's total, and the row
+    with province_id 0 too the national total, so that national and province reads add up one row per day
+    instead of every city.
     """
 
     __tablename__ = "stage_flow_days"
@@ -275,17 +277,40 @@ class StageFlowDay(Base):
     entered: Mapped[int] = mapped_column(Integer, default=0)
     exited: Mapped[int] = mapped_column(Integer, default=0)
     on_time: Mapped[int] = mapped_column(Integer, default=0)
+    # One region's days: a city's rows, a province's total or the national total.
     __table_args__ = (
-        Index("ix_stage_flow_days_city", "city_id", "day"),
+        Index("ix_stage_flow_days_region", "city_id", "province_id", "day"),
         Index("ix_stage_flow_days_province", "province_id", "day"),  # a province's cities
     )
+
+
+class OpenStageInterval(Base):
+    """Rollup of the stage intervals still open (one per unfinished order in a working stage): the
+    interval's own columns and what its hold and resume points add up to so far, so that its time in
+    stage at a later moment needs no other event. hold_epochs is the sum of the resume times minus the sum
+    of the hold times (whole seconds since 1970), holds_running the holds not yet resumed, changed_at the
+    entry or the latest hold or resume. Kept by the order commands and rebuilt like stage_flow_days."""
+
+    __tablename__ = "open_stage_intervals"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)  # the interval's order_events id
+    order_id: Mapped[int] = mapped_column(BigId)
+    stage: Mapped[str] = mapped_column(String(24))
+    service_grade: Mapped[str] = mapped_column(String(16))
+    province_id: Mapped[int] = mapped_column(Integer)
+    city_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    target_seconds: Mapped[Optional[int]] = mapped_column(Integer)
+    hold_epochs: Mapped[int] = mapped_column(BigInteger, default=0)
+    holds_running: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class StageDurationMonth(Base):
     """Rollup of the hold-free durations of the stage intervals that ended in a month, per province, stage
     and service grade: how many fell in each duration class (lib/rollups.py has the classes, 12 per
     doubling). It tells in which class the k-th shortest interval lies, so a percentile needs to read
-    only that class's intervals. Kept and rebuilt like stage_flow_days."""
+    only that class's intervals. Rows with province_id 0 hold the national total. Kept and rebuilt like
+    stage_flow_days."""
 
     __tablename__ = "stage_duration_months"
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)

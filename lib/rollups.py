@@ -3,7 +3,9 @@
 stage_flow_days counts the stage intervals of order_events per day, region, stage and service grade:
 entered (by the day of `at`), exited and on_time (by the day of `exited_at`; on time when the
 hold-free duration is within the target stored on entry). stage_duration_months counts the intervals
-that ended in a month per province, stage, grade and duration class (DURATION_CLASSES). Every command
+that ended in a month per province, stage, grade and duration class (DURATION_CLASSES). Both hold a
+national total (province NATIONAL_TOTAL), so that a national read adds up one row per day or month
+instead of 31. Every command
 that enters or leaves an interval calls `interval_entered` / `interval_left` in its own transaction;
 bulk loads call `rebuild`. A test checks after random writes that the tables equal a recomputation.
 
@@ -24,12 +26,16 @@ from collections.abc import Callable, Collection
 from typing import Optional
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Connection,
     Integer,
     Select,
+    and_,
     case,
+    cast,
     delete,
+    extract,
     func,
     insert,
     literal,
@@ -49,6 +55,7 @@ from lib.models import (
     CategoryMonth,
     Designation,
     MonthlySpend,
+    OpenStageInterval,
     Order,
     OrderDay,
     OrderEvent,
@@ -88,9 +95,13 @@ SURVEY_COUNTS = (
 EVENTS = OrderEvent.__table__
 FLOW = StageFlowDay.__table__
 DURATIONS = StageDurationMonth.__table__
+OPEN = OpenStageInterval.__table__
+OPEN_COLUMNS = ("id", "order_id", "stage", "service_grade", "province_id", "city_id", "at", "target_seconds")
+OPEN_SUMS = ("hold_epochs", "holds_running", "changed_at")
 KEYS = ("day", "province_id", "city_id", "stage", "service_grade")
 COUNTS = ("entered", "exited", "on_time")
 PROVINCE_TOTAL = 0  # the city_id of a province's total row
+NATIONAL_TOTAL = 0  # the province_id of the national total row (its city_id is PROVINCE_TOTAL too)
 MAX_REFRESH_ACCOUNTS = 5000  # more accounts than this: recompute everything rather than their cities
 
 
@@ -101,6 +112,22 @@ def day_of(conn: Connection, column):
     if conn.dialect.name == "postgresql":
         return func.cast(column, FLOW.c.day.type)
     return func.substr(column, 1, 10)
+
+
+def epoch_seconds(conn: Connection, column: ColumnElement) -> ColumnElement:
+    """Whole seconds since 1970-01-01 of a naive UTC datetime column, as an integer, on either dialect.
+
+    SQLite's strftime('%s') rounds fractional seconds, so they are cut off first, as PostgreSQL's
+    floor() does: an entry at 23:59:59.7 is 23:59:59 on both.
+    """
+    if conn.dialect.name == "postgresql":
+        return cast(func.floor(extract("epoch", column)), BigInteger)
+    return cast(func.strftime("%s", func.substr(column, 1, 19)), BigInteger)
+
+
+def epoch(moment: dt.datetime) -> int:
+    """Whole seconds since 1970-01-01 of a naive UTC datetime (as `epoch_seconds` in SQL)."""
+    return math.floor((moment - dt.datetime(1970, 1, 1)).total_seconds())
 
 
 def _moves(conn: Connection):
@@ -126,21 +153,22 @@ def _moves(conn: Connection):
 
 
 def recompute(conn: Connection) -> Select:
-    """The whole of stage_flow_days computed from order_events: city rows and province totals."""
+    """The whole of stage_flow_days computed from order_events: city rows, province totals and the national
+    total."""
     moves = _moves(conn)
     sums = [func.sum(moves.c[c]).label(c) for c in COUNTS]
     per_city = [moves.c.day, moves.c.province_id, moves.c.city_id, moves.c.stage, moves.c.service_grade]
     per_province = [moves.c.day, moves.c.province_id, moves.c.stage, moves.c.service_grade]
+    per_day = [moves.c.day, moves.c.stage, moves.c.service_grade]
     by_city = select(*per_city, *sums).group_by(*per_city)
-    by_province = select(
-        moves.c.day,
-        moves.c.province_id,
-        literal(PROVINCE_TOTAL, Integer).label("city_id"),
-        moves.c.stage,
-        moves.c.service_grade,
-        *sums,
-    ).group_by(*per_province)
-    return union_all(by_city, by_province)
+    total = literal(PROVINCE_TOTAL, Integer).label("city_id")
+    by_province = select(moves.c.day, moves.c.province_id, total, moves.c.stage, moves.c.service_grade, *sums).group_by(
+        *per_province
+    )
+    national = select(
+        moves.c.day, literal(NATIONAL_TOTAL, Integer), total, moves.c.stage, moves.c.service_grade, *sums
+    ).group_by(*per_day)
+    return union_all(by_city, by_province, national)
 
 
 # Duration classes: class 0 is under a minute; from there 12 classes per doubling (each about 6 % wide).
@@ -182,7 +210,8 @@ DURATION_KEYS = ("month", "province_id", "stage", "service_grade", "duration_cla
 
 def recompute_durations(conn: Connection, chunk_rows: int = 200_000) -> Counter:
     """stage_duration_months computed from order_events: (month text, province, stage, grade, class) ->
-    intervals. Read in chunks; classes are worked out here, with the same function as the writes use."""
+    intervals, with the national total under province NATIONAL_TOTAL. Read in chunks; classes are worked
+    out here, with the same function as the writes use."""
     counts: Counter = Counter()
     stmt = select(
         month_of(conn, EVENTS.c.exited_at),
@@ -198,7 +227,9 @@ def recompute_durations(conn: Connection, chunk_rows: int = 200_000) -> Counter:
     )
     result = conn.execute(stmt.execution_options(yield_per=chunk_rows))
     for rows in result.partitions():
-        counts.update((str(m)[:10], p, s, g, duration_class(d)) for m, p, s, g, d in rows)
+        keys = [(str(m)[:10], p, s, g, duration_class(d)) for m, p, s, g, d in rows]
+        counts.update(keys)
+        counts.update((m, NATIONAL_TOTAL, s, g, c) for m, _, s, g, c in keys)
     return counts
 
 
@@ -556,10 +587,51 @@ def revisit_logged(session: Session, revisit: Revisit) -> None:
     session.expire(revisit, ["next_visit_on"])
 
 
+def recompute_open(conn: Connection) -> Select:
+    """open_stage_intervals computed from order_events: the open intervals of the working stages, each with
+    the hold and resume points of its order in its stage from its entry on."""
+    iv, ev = EVENTS, EVENTS.alias("ev")
+    ev_epoch = epoch_seconds(conn, ev.c.at)
+    pauses = and_(ev.c.order_id == iv.c.order_id, ev.c.kind.in_(("hold", "resume")), ev.c.stage == iv.c.stage,
+                  ev.c.at >= iv.c.at)  # fmt: skip
+    columns = [iv.c[c] for c in OPEN_COLUMNS]
+    return (
+        select(
+            *columns,
+            func.coalesce(func.sum(case((ev.c.kind == "resume", ev_epoch), else_=-ev_epoch)), 0).label("hold_epochs"),
+            (func.count(case((ev.c.kind == "hold", 1))) - func.count(case((ev.c.kind == "resume", 1)))).label(
+                "holds_running"
+            ),
+            func.coalesce(func.max(ev.c.at), iv.c.at).label("changed_at"),
+        )
+        .select_from(iv.outerjoin(ev, pauses))
+        .where(iv.c.kind == "enter", iv.c.stage.in_(STAGES), iv.c.exited_at.is_(None))
+        .group_by(*columns)
+    )
+
+
+def rebuild_open(conn: Connection) -> int:
+    """Replace open_stage_intervals with a recomputation; returns its row count."""
+    conn.execute(delete(OPEN))
+    conn.execute(insert(OPEN).from_select([*OPEN_COLUMNS, *OPEN_SUMS], recompute_open(conn)))
+    return int(conn.scalar(select(func.count()).select_from(OPEN)) or 0)
+
+
+def _open_rows(rows) -> dict[tuple, tuple]:
+    """open_stage_intervals rows keyed by id, datetimes made comparable across dialects."""
+
+    def value(name: str, v):
+        return dt.datetime.fromisoformat(str(v)) if name in ("at", "changed_at") and v is not None else v
+
+    names = (*OPEN_COLUMNS, *OPEN_SUMS)
+    return {(r[0],): tuple(value(n, v) for n, v in zip(names[1:], r[1:], strict=True)) for r in rows}
+
+
 def rebuild(conn: Connection) -> int:
     """Replace every rollup with a recomputation from the raw rows; returns the rows written."""
     return (
-        rebuild_flow(conn)
+        rebuild_open(conn)
+        + rebuild_flow(conn)
         + rebuild_durations(conn)
         + rebuild_surveys(conn)
         + rebuild_spend(conn)
@@ -626,6 +698,11 @@ def differences(conn: Connection) -> list[tuple]:
             keyed_days(conn.execute(recompute_surveys(conn)).all()),
         ),
         ("stage_flow_days", stored, recomputed),
+        (
+            "open_stage_intervals",
+            _open_rows(conn.execute(select(*(OPEN.c[c] for c in (*OPEN_COLUMNS, *OPEN_SUMS)))).all()),
+            _open_rows(conn.execute(recompute_open(conn)).all()),
+        ),
         ("stage_duration_months", durations, {k: (n,) for k, n in recompute_durations(conn).items()}),
     ):
         found += [
@@ -644,26 +721,50 @@ def differences(conn: Connection) -> list[tuple]:
 
 
 def _bump(session: Session, event: OrderEvent, day, **deltas: int) -> None:
-    """Add `deltas` to the event's city row and its province's total row (creating them at zero)."""
+    """Add `deltas` to the event's city row, its province's total row and the national total row (creating
+    them at zero)."""
     if event.stage not in STAGES:
         return
     rows = [
         {
             "day": day,
-            "province_id": event.province_id,
+            "province_id": province_id,
             "city_id": city_id,
             "stage": event.stage,
             "service_grade": event.service_grade,
             **{c: deltas.get(c, 0) for c in COUNTS},
         }
-        for city_id in (event.city_id, PROVINCE_TOTAL)
+        for province_id, city_id in (
+            (event.province_id, event.city_id),
+            (event.province_id, PROVINCE_TOTAL),
+            (NATIONAL_TOTAL, PROVINCE_TOTAL),
+        )
     ]
     _add(session, FLOW, rows, list(KEYS), list(deltas))
 
 
 def interval_entered(session: Session, event: OrderEvent) -> None:
-    """An order entered a stage: count it on the day of its entry."""
+    """An order entered a stage: count it on the day of its entry, and hold it as open."""
     _bump(session, event, event.at.date(), entered=1)
+    if event.stage in STAGES:
+        if event.id is None:
+            session.flush()  # the open row is keyed by the interval's id
+        row = {c: getattr(event, c) for c in OPEN_COLUMNS}
+        session.connection().execute(insert(OPEN).values(**row, hold_epochs=0, holds_running=0, changed_at=event.at))
+
+
+def interval_paused(session: Session, event: OrderEvent) -> None:
+    """A hold or resume point was recorded: add it to its order's open interval of the same stage."""
+    sign = 1 if event.kind == "resume" else -1
+    session.connection().execute(
+        update(OPEN)
+        .where(OPEN.c.order_id == event.order_id, OPEN.c.stage == event.stage, OPEN.c.at <= event.at)
+        .values(
+            hold_epochs=OPEN.c.hold_epochs + sign * epoch(event.at),
+            holds_running=OPEN.c.holds_running - sign,
+            changed_at=case((OPEN.c.changed_at > event.at, OPEN.c.changed_at), else_=event.at),
+        )
+    )
 
 
 def interval_left(session: Session, event: OrderEvent) -> None:
@@ -677,6 +778,7 @@ def interval_left(session: Session, event: OrderEvent) -> None:
     _bump(session, event, event.exited_at.date(), exited=1, on_time=int(on_time))
     if event.stage not in STAGES:
         return
+    session.connection().execute(delete(OPEN).where(OPEN.c.id == event.id))
     month = event.exited_at.date().replace(day=1)
     account = {
         "month": month, "account_id": session.get(Order, event.order_id).account_id,
@@ -685,10 +787,12 @@ def interval_left(session: Session, event: OrderEvent) -> None:
     _add(session, ACCOUNT_MONTHS, [account], ["month", "account_id"], ["exited", "on_time"])
     if event.duration_seconds is None:
         return
-    duration = {"month": month, "province_id": event.province_id, "stage": event.stage,
-                "service_grade": event.service_grade, "duration_class": duration_class(event.duration_seconds),
-                "intervals": 1}  # fmt: skip
-    _add(session, DURATIONS, [duration], list(DURATION_KEYS), ["intervals"])
+    durations = [
+        {"month": month, "province_id": province_id, "stage": event.stage, "service_grade": event.service_grade,
+         "duration_class": duration_class(event.duration_seconds), "intervals": 1}
+        for province_id in (event.province_id, NATIONAL_TOTAL)
+    ]  # fmt: skip
+    _add(session, DURATIONS, durations, list(DURATION_KEYS), ["intervals"])
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -164,6 +164,40 @@ def test_the_rollup_equals_a_recomputation_after_random_writes(loaded, seed):
         assert rollups.differences(conn) == []
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_open_intervals_read_from_the_rollup_equal_the_raw_read_after_random_writes(loaded, monkeypatch, seed):
+    """After holds, resumes and moves, the orders at risk and the overdue counts at a moment after the last
+    write are the same from open_stage_intervals as from the raw hold and resume points."""
+    engine, rng = loaded, random.Random(seed)
+    user = writer(engine)
+    for step in range(WRITES):
+        try:
+            random_write(engine, user, rng, step)
+        except CommandError:
+            continue
+    with engine.connect() as conn:
+        # the last write: an entry, a hold or resume, or a closing (which only sets an exit)
+        last = max(
+            v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(str(v))
+            for v in conn.execute(select(func.max(OrderEvent.at), func.max(OrderEvent.exited_at))).one()
+        )
+        moment = last + dt.timedelta(days=2)
+        period = Period(moment.date() - dt.timedelta(days=30), moment.date())
+        moment = dt.datetime.combine(period.end, dt.time())
+
+        def reads():
+            at_risk, total = order_flow.orders_at_risk(conn, NATIONAL, moment=moment, percent=0)
+            return at_risk, total, order_flow.on_time_scorecard(conn, NATIONAL, period=period)
+
+        assert order_flow._open_now_serves(conn, NATIONAL, (), moment)
+        rolled = reads()
+        monkeypatch.setattr(flow, "serves", lambda *args, **kwargs: False)
+        raw = reads()
+    assert rolled[1] == raw[1] > 0
+    pd.testing.assert_frame_equal(rolled[0], raw[0])
+    pd.testing.assert_frame_equal(rolled[2], raw[2])
+
+
 def test_a_damaged_rollup_is_found_and_rebuilt(loaded):
     engine = loaded
     with engine.begin() as conn:
@@ -192,6 +226,9 @@ READS = {
         conn, scope, period=period, grade=grade
     ),
     "cfd": lambda conn, scope, period, grade: order_flow.cumulative_flow(conn, scope, period=period, grade=grade),
+    "orders_at_risk": lambda conn, scope, period, grade: (lambda frame, total: frame.assign(total=total))(
+        *order_flow.orders_at_risk(conn, scope, moment=dt.datetime.combine(period.end, dt.time()), grade=grade)
+    ),
     "satisfaction_yoy": lambda conn, scope, period, grade: overview.satisfaction_year_on_year(conn, scope, period),
     "score_shares": lambda conn, scope, period, grade: satisfaction.score_shares(conn, scope, period=period),
     "monthly_index": lambda conn, scope, period, grade: satisfaction.monthly_index(conn, scope, period=period),

@@ -321,8 +321,8 @@ def raise_order_from_complaint(
         note="",
     )
     session.add(entered)
-    rollups.interval_entered(session, entered)
     session.flush()
+    rollups.interval_entered(session, entered)
     audit(
         session,
         user,

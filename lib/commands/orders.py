@@ -113,7 +113,9 @@ def hold_order(
     if order.status != "open":
         raise CommandError("form.error.transition")
     text = _note(note, required=True)
-    return _point(session, user, order, "hold", now, text, status="on_hold")
+    moved = _point(session, user, order, "hold", now, text, status="on_hold")
+    rollups.interval_paused(session, session.get(OrderEvent, moved.event_id))
+    return moved
 
 
 def resume_order(
@@ -140,7 +142,9 @@ def resume_order(
     )
     held = max(0, _seconds(now - held_since)) if held_since is not None else 0
     interval.hold_seconds = (interval.hold_seconds or 0) + held
-    return _point(session, user, order, "resume", now, text, status="open", held_seconds=held)
+    moved = _point(session, user, order, "resume", now, text, status="open", held_seconds=held)
+    rollups.interval_paused(session, session.get(OrderEvent, moved.event_id))
+    return moved
 
 
 def transfer_order(

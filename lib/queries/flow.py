@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Float, Table, case, cast, func
 
 from lib.access import Scope
 from lib.models import CategoryMonth, OrderDay, SpendMonth, StageFlowDay, SurveyDay
-from lib.rollups import PROVINCE_TOTAL
+from lib.rollups import NATIONAL_TOTAL, PROVINCE_TOTAL
 
 FLOW = StageFlowDay.__table__
 SURVEY_DAYS = SurveyDay.__table__
@@ -50,12 +50,16 @@ def conditions(
     end: dt.date,
     *,
     by_city: bool = False,
+    by_province: bool = False,
     grade: str | None = None,
     table: Table = FLOW,
 ) -> list[ColumnElement[bool]]:
     """Rows of the scope's days [start, end) (every day before `end` when start is None): the province
     totals for a national or province scope (the city rows when `by_city`), the city's rows for a city
-    scope; of one service grade when given (stage_flow_days only)."""
+    scope; of one service grade when given (stage_flow_days only).
+
+    stage_flow_days also holds a national total: a national scope reads it, or the province totals when
+    `by_province` (to group by province)."""
     day = table.c.day if "day" in table.c else table.c.month
     where = [day < end] if start is None else [day >= start, day < end]
     if scope.level == "city":
@@ -64,6 +68,9 @@ def conditions(
         where.append(table.c.city_id != PROVINCE_TOTAL)
     else:
         where.append(table.c.city_id == PROVINCE_TOTAL)
+        if scope.is_national and table is FLOW:
+            national = table.c.province_id == NATIONAL_TOTAL
+            where.append(~national if by_province else national)
     if scope.level in ("province", "city"):
         where.append(table.c.province_id == scope.province_id)
     if grade:

@@ -19,7 +19,6 @@ from typing import Optional
 
 import pandas as pd
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Connection,
     Integer,
@@ -27,8 +26,6 @@ from sqlalchemy import (
     Table,
     and_,
     case,
-    cast,
-    extract,
     func,
     literal,
     or_,
@@ -43,11 +40,12 @@ from lib.models import Account, Order, OrderEvent, OrgUnit, StageDurationMonth, 
 from lib.periods import Period, whole_months
 from lib.queries import flow, reads
 from lib.queries.filters import category_condition
-from lib.rollups import day_of
+from lib.rollups import day_of, epoch_seconds
 
 EVENTS = OrderEvent.__table__
 FLOW = flow.FLOW
 DURATIONS = StageDurationMonth.__table__
+OPEN = rollups.OPEN
 ORDERS = Order.__table__
 ACCOUNTS = Account.__table__
 ORG = OrgUnit.__table__
@@ -69,22 +67,6 @@ AGING_BUCKETS = (  # code, lower bound in days (inclusive); the last bucket is o
 
 
 # -- SQL helpers ------------------------------------------------------------------------------------
-
-
-def epoch_seconds(conn: Connection, column: ColumnElement) -> ColumnElement:
-    """Whole seconds since 1970-01-01 of a naive UTC datetime column, as an integer, on either dialect.
-
-    SQLite's strftime('%s') rounds fractional seconds, so they are cut off first, as PostgreSQL's
-    floor() does: an entry at 23:59:59.7 is 23:59:59 on both.
-    """
-    if conn.dialect.name == "postgresql":
-        return cast(func.floor(extract("epoch", column)), BigInteger)
-    return cast(func.strftime("%s", func.substr(column, 1, 19)), BigInteger)
-
-
-def _epoch(moment: dt.datetime) -> int:
-    """Whole seconds since 1970-01-01 of a naive UTC datetime, as a bound value."""
-    return math.floor((moment - dt.datetime(1970, 1, 1)).total_seconds())
 
 
 def _as_date(value: object) -> dt.date:
@@ -139,11 +121,21 @@ def _open_intervals(
     its hold and resume points before `moment`: the sum of resume times minus the sum of hold
     times, plus `moment` for a hold still running. One aggregate over the order's own events
     (ix_order_events_order), not a pairing of events.
+
+    When the intervals open now are those open at `moment` (see `_open_now_serves`), the rollup of
+    open intervals has those sums already.
     """
-    names = ("id", "order_id", "stage", "service_grade", "province_id", "city_id", "at", "target_seconds")
+    names = rollups.OPEN_COLUMNS
+    end = rollups.epoch(moment)
+    if _open_now_serves(conn, scope, categories, moment):
+        conditions = [OPEN.c.at < moment, scope_condition(scope, OPEN)]
+        if grade:
+            conditions.append(OPEN.c.service_grade == grade)
+        on_hold = OPEN.c.hold_epochs + case((OPEN.c.holds_running > 0, end), else_=0)
+        elapsed = (end - epoch_seconds(conn, OPEN.c.at) - on_hold).label("elapsed_seconds")
+        return select(*(OPEN.c[n] for n in names), elapsed).where(*conditions).subquery("open_intervals")
     iv = _overlapping(_intervals(EVENTS, scope, categories, grade), [EVENTS.c[n] for n in names], moment, moment)
     ev = EVENTS.alias("ev")
-    end = _epoch(moment)
     ev_epoch = epoch_seconds(conn, ev.c.at)
     holds = func.count(case((ev.c.kind == "hold", 1)))
     resumes = func.count(case((ev.c.kind == "resume", 1)))
@@ -166,6 +158,17 @@ def _open_intervals(
         .group_by(*columns)
         .subquery("open_intervals")
     )
+
+
+def _open_now_serves(conn: Connection, scope: Scope, categories: tuple[str, ...], moment: dt.datetime) -> bool:
+    """Whether open_stage_intervals (entered before `moment`) holds exactly the intervals open at `moment`
+    and their hold points up to it: no interval left and no open one was held or resumed at or after
+    `moment`. Two LIMIT 1 probes (ix_order_events_exit and the small rollup)."""
+    if not flow.serves(scope, categories):
+        return False
+    left_later = select(EVENTS.c.id).where(EVENTS.c.kind == "enter", EVENTS.c.exited_at >= moment).limit(1)
+    paused_later = select(OPEN.c.id).where(OPEN.c.at < moment, OPEN.c.changed_at >= moment).limit(1)
+    return conn.scalar(left_later) is None and conn.scalar(paused_later) is None
 
 
 def _region_column(scope: Scope, table: Table) -> ColumnElement:
@@ -337,9 +340,8 @@ def _class_counts(
         Period(whole.end, period.end) if whole.end < period.end else None,
     ) if p is not None]  # fmt: skip
     if whole is not None:
-        where = [DURATIONS.c.month >= whole.start, DURATIONS.c.month < whole.end]
-        if scope.level == "province":
-            where.append(DURATIONS.c.province_id == scope.province_id)
+        province = scope.province_id if scope.level == "province" else rollups.NATIONAL_TOTAL
+        where = [DURATIONS.c.month >= whole.start, DURATIONS.c.month < whole.end, DURATIONS.c.province_id == province]
         if grade:
             where.append(DURATIONS.c.service_grade == grade)
         keys = [DURATIONS.c.stage, DURATIONS.c.service_grade, DURATIONS.c.duration_class]
@@ -542,6 +544,10 @@ def aging(
 
     Open means received before `moment` and not closed by then. The stage comes from the interval
     open at `moment`; an open order without one is in stage "unknown".
+
+    At a moment after every closing (the usual case: the end of a period that reaches today) the open
+    orders are those not closed at all, one range of ix_orders_closed; with an OR for the orders closed
+    later the planners read every order received before `moment`.
     """
     received = ORDERS.c.received_at
     bucket = case(
@@ -553,9 +559,12 @@ def aging(
     )
     iv = EVENTS.alias("iv")
     stage = func.coalesce(iv.c.stage, literal("unknown", String)).label("stage")
+    closed_later = conn.scalar(select(ORDERS.c.id).where(ORDERS.c.closed_at >= moment).limit(1)) is not None
     conditions = [
         received < moment,
-        or_(ORDERS.c.closed_at.is_(None), ORDERS.c.closed_at >= moment),
+        or_(ORDERS.c.closed_at.is_(None), ORDERS.c.closed_at >= moment)
+        if closed_later
+        else ORDERS.c.closed_at.is_(None),
         scope_condition(scope, ORDERS),
         category_condition(ORDERS, categories),
     ]
@@ -614,7 +623,11 @@ def on_time_scorecard(
                 func.sum(FLOW.c.on_time).label("on_time"),
                 literal(0, Integer).label("overdue_now"),
             )
-            .where(*flow.conditions(scope, period.start, period.end, by_city=not scope.is_national, grade=grade))
+            .where(
+                *flow.conditions(
+                    scope, period.start, period.end, by_city=not scope.is_national, by_province=True, grade=grade
+                )
+            )
             .group_by(region, FLOW.c.stage)
             .having(func.sum(FLOW.c.exited) > 0)
         )

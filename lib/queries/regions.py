@@ -279,7 +279,7 @@ def _on_time_rolled_up(level: str, scope: Scope, period: Period) -> Select:
             func.sum(flow.FLOW.c.exited).label("ended"),
             func.sum(flow.FLOW.c.on_time).label("on_time"),
         )
-        .where(*flow.conditions(scope, period.start, period.end, by_city=level == "city"))
+        .where(*flow.conditions(scope, period.start, period.end, by_city=level == "city", by_province=True))
         .group_by(key)
         .having(func.sum(flow.FLOW.c.exited) > 0)
     )

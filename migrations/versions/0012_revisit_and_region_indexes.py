@@ -1,7 +1,7 @@
 """store each revisit's next revisit; indexes for due dates, key-on-a-day and a province's cities
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-11-23 18:20:00
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '0012'
-down_revision = '0009'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
