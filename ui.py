@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
 from typing import Optional
@@ -242,6 +243,18 @@ def number(value: Optional[float], digits: int = 0) -> str:
     if value is None:
         return "–"
     return f"{value:,.{digits}f}"
+
+
+VALIDATE_CHARTS = False  # the test suite sets it, so that every chart its page runs draw is validated
+
+
+def altair_chart(chart, **kwargs):
+    """st.altair_chart, without validating the spec against the Vega-Lite schema on every run (a third of
+    a warm page run) unless VALIDATE_CHARTS: the tests validate every chart the pages draw."""
+    if not VALIDATE_CHARTS:
+        # on the instance itself: a chart's own __setattr__ would take it for a property of the spec
+        object.__setattr__(chart, "to_dict", functools.partial(type(chart).to_dict, chart, validate=False))
+    return st.altair_chart(chart, **kwargs)
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, key: str) -> None:

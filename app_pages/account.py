@@ -171,7 +171,7 @@ with tabs[0]:
         history["end"] = history["valid_to"].fillna(pd.Timestamp(now))
         history["to_text"] = history["valid_to"].dt.strftime("%Y-%m-%d").fillna(ui.tr("account.current"))
         st.caption(ui.tr("account.categories_caption", date=as_of.isoformat()))
-        st.altair_chart(
+        ui.altair_chart(
             charts.category_timeline(history, titles={c: ui.tr(f"account.col.{c}") for c in charts.CATEGORY_TITLES}),
             width="stretch",
         )
@@ -188,7 +188,7 @@ with tabs[1]:
     else:
         st.caption(ui.tr("account.spend_caption"))
         series = {s: ui.tr(f"account.series.{s}") for s in ("amount", "avg_3m", "threshold")}
-        st.altair_chart(
+        ui.altair_chart(
             charts.spend_chart(
                 spend, labels=series, month_title=ui.tr("account.col.month"), amount_title=ui.tr("account.col.amount")
             ),
@@ -225,7 +225,7 @@ with tabs[2]:
             st.caption(ui.tr("account.timeline_caption"))
             titles = {c: ui.tr(f"account.col.{c}") for c in charts.TIMELINE_TITLES}
             stages = [ui.label("stage", s) for s in STAGES]
-            st.altair_chart(charts.stage_timeline(timeline, stage_order=stages, titles=titles), width="stretch")
+            ui.altair_chart(charts.stage_timeline(timeline, stage_order=stages, titles=titles), width="stretch")
             table(
                 timeline,
                 "timeline",

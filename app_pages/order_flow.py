@@ -21,7 +21,7 @@ RISK_COLUMNS = """order_code account_name account_code stage service_grade enter
 
 def show(chart, frame, name: str, width: str = "stretch") -> None:
     """A chart, and the CSV of the frame it shows."""
-    st.altair_chart(chart, width=width)
+    ui.altair_chart(chart, width=width)
     ui.download_csv(frame, f"{name}.csv", key=f"download_{name}")
 
 
@@ -80,7 +80,7 @@ else:
     times = times.merge(targets, on=["stage", "service_grade"], how="left")
     units = {"hours": ui.tr("order_flow.unit_h"), "days": ui.tr("order_flow.unit_d")}
     st.caption(ui.tr("order_flow.time_caption"))
-    st.altair_chart(
+    ui.altair_chart(
         charts.time_in_stage_chart(times, stages=stages, grades=grades, titles=titles, units=units), width="content"
     )
     table = times.assign(
@@ -132,7 +132,7 @@ if scorecard.empty:
     empty("order_flow.scorecard_empty")
 else:
     st.caption(ui.tr("order_flow.scorecard_caption"))
-    st.altair_chart(charts.scorecard_chart(scorecard, stages=stages, region=region, titles=titles), width="content")
+    ui.altair_chart(charts.scorecard_chart(scorecard, stages=stages, region=region, titles=titles), width="content")
     table = scorecard.assign(region=scorecard[region], stage=scorecard["stage"].map(stages))
     table = table[["region", "stage", "ended", "on_time", "on_time_rate", "overdue_now"]]
     with st.expander(ui.tr("order_flow.scorecard_table")):

@@ -51,9 +51,9 @@ def pick(chart_key: str, state_key: str) -> None:
 def show(chart, *, key: str, pick_into: str | None) -> None:
     """A chart; with `pick_into`, a click on a mark picks that region (a fresh key per region forgets old clicks)."""
     if pick_into is None:
-        st.altair_chart(chart, width="stretch")
+        ui.altair_chart(chart, width="stretch")
     else:
-        st.altair_chart(
+        ui.altair_chart(
             chart, width="stretch", key=key, on_select=partial(pick, key, pick_into), selection_mode=charts.PICK
         )
 

@@ -102,12 +102,12 @@ with tabs[0]:
     if tabs[0].open:
         st.subheader(ui.tr("satisfaction.trend_title"))
         monthly = cache.read(sat.monthly_index, scope, **filters)
-        st.altair_chart(charts.index_trend_chart(monthly, titles=titles), width="stretch")
+        ui.altair_chart(charts.index_trend_chart(monthly, titles=titles), width="stretch")
         table(monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")), ["month", *YOY], "satisfaction_by_month")
         st.subheader(ui.tr("satisfaction.distribution_title"))
         st.caption(ui.tr("satisfaction.distribution_caption"))
         distribution = cache.read(sat.score_distribution, scope, **filters)
-        st.altair_chart(charts.distribution_chart(distribution, titles=titles), width="stretch")
+        ui.altair_chart(charts.distribution_chart(distribution, titles=titles), width="stretch")
         ui.download_csv(distribution, "satisfaction_distribution.csv", key="download_distribution")
 
 with tabs[1]:
@@ -115,7 +115,7 @@ with tabs[1]:
         st.subheader(ui.tr("satisfaction.dimension_title"))
         dimensions = cache.read(sat.dimension_means, scope, **filters)
         dimensions["dimension_label"] = dimensions["dimension"].map(lambda d: ui.label("dimension", d))
-        st.altair_chart(charts.dimension_chart(dimensions, titles=titles), width="stretch")
+        ui.altair_chart(charts.dimension_chart(dimensions, titles=titles), width="stretch")
         table(
             dimensions,
             ["dimension_label", "mean", "mean_year_earlier", "change_points", "responses"],
@@ -141,7 +141,7 @@ with tabs[1]:
                 icon=":material/trending_down:",
             )
         if regions["change_points"].notna().any():
-            st.altair_chart(charts.region_change_chart(regions, titles=titles), width="stretch")
+            ui.altair_chart(charts.region_change_chart(regions, titles=titles), width="stretch")
         table(regions, ["region", *YOY], "satisfaction_by_region")
 
 with tabs[2]:

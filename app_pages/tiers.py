@@ -149,7 +149,7 @@ else:
     upset = charts.upset_chart(inter, category_names=names, group_names=kinds, titles=titles, selected=combo or None)
     # A new key per choice starts the chart without a selection, so that any next click is a change.
     chart_key = f"{CHART_KEY}_{picked}"
-    st.altair_chart(
+    ui.altair_chart(
         upset, on_select=lambda: chart_picked(chart_key), key=chart_key, selection_mode=charts.PICK, width="content"
     )
     ui.download_csv(inter.assign(categories=inter["mask"].map(labels)), "intersections.csv", key="download_inter")
@@ -182,7 +182,7 @@ for column, grouping in zip(st.columns(2), (by, "industry"), strict=True):
             else dist["name"].fillna(ui.tr("tiers.no_manager"))
         )
         texts = headers({"name": f"tiers.by_{grouping}", "accounts": "tiers.accounts", "group": "tiers.kind"})
-        st.altair_chart(charts.distribution_chart(dist, group_names=kinds, titles=texts), width="stretch")
+        ui.altair_chart(charts.distribution_chart(dist, group_names=kinds, titles=texts), width="stretch")
         ui.download_csv(
             dist.assign(premium=dist["premium"].map(kinds))[["name", "premium", "accounts"]],
             f"key_accounts_by_{grouping}.csv",
@@ -215,7 +215,7 @@ else:
             "threshold": "tiers.threshold_in_force",
         }
     )
-    st.altair_chart(charts.membership_chart(moved["months"], changes, measures=lines, titles=texts), width="stretch")
+    ui.altair_chart(charts.membership_chart(moved["months"], changes, measures=lines, titles=texts), width="stretch")
     ui.download_csv(moved["months"], "key_accounts_over_time.csv", key="download_over_time")
 
 # Threshold what-if: the same rule at the threshold in force and at the chosen one.
@@ -303,7 +303,7 @@ if monthly["rate"].isna().all():
     st.info(ui.tr("tiers.conversion_empty"), icon=":material/info:")
 else:
     texts = headers(CONVERSION_TITLES)
-    st.altair_chart(charts.conversion_chart(monthly, titles=texts), width="stretch")
+    ui.altair_chart(charts.conversion_chart(monthly, titles=texts), width="stretch")
     ui.download_csv(
         monthly[["month", "potential", "converted", "rate"]], "potential_conversion.csv", key="download_conversion"
     )

@@ -38,7 +38,7 @@ if not by_role.empty:
         label_title=ui.tr("col.role"),
         value_title=ui.tr("col.users"),
     )
-    st.altair_chart(chart, width="stretch")
+    ui.altair_chart(chart, width="stretch")
 
 zh = ui.lang() == "zh"
 if users.empty:

@@ -41,6 +41,9 @@ def unavailable(what: str, reason: str) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    import ui
+
+    ui.VALIDATE_CHARTS = True  # every chart a page draws in a test is checked against the Vega-Lite schema
     config.addinivalue_line("markers", "postgres: needs a real PostgreSQL server")
     config.addinivalue_line("markers", "browser: needs Chromium driven by Playwright")
     config.addinivalue_line("markers", "slow: takes several seconds (a real server or browser)")
