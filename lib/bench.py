@@ -37,7 +37,7 @@ from typing import Any, Optional
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from lib import access, bootstrap, i18n, sample_data
+from lib import access, bench_forms, bootstrap, i18n, sample_data
 from lib.access import Scope
 from lib.config import ROOT, normalise_database_url
 from lib.db import make_engine
@@ -486,6 +486,7 @@ def report(
     baseline: Optional[Baseline],
     runs: tuple[int, int],
     peak_mb: float,
+    forms: Optional[str] = None,
 ) -> str:
     cold_runs, warm_runs = runs
     within = sum(t.within_budget for t in timings)
@@ -502,6 +503,8 @@ def report(
         f"Within budget: {within} of {len(timings)} page/role pairs.",
         f"Peak RSS of the benchmark process after the page runs (before the baseline): {peak_mb:.0f} MB.",
     ]
+    if forms:
+        parts += ["", forms, ""]
     if baseline is not None:
         ratio = _ratio(baseline.seconds, baseline.floor_s)
         parts.append(
@@ -531,8 +534,14 @@ def run(size: str, database_url: Optional[str], cold_runs: int, warm_runs: int, 
         timings = measure_pages(cold_runs, warm_runs)
     peak_mb = peak_rss_mb()  # taken before the baseline, which holds raw tables in pandas
     overview = next((t for t in timings if t.page == "overview" and t.role == "executive"), None)
+    form_runs = max(warm_runs, 5)
+    forms_engine = make_engine(url)
+    try:
+        forms = bench_forms.summary(bench_forms.measure_forms(forms_engine, form_runs), form_runs)
+    finally:
+        forms_engine.dispose()
     baseline = measure_baseline(url, overview.floor_s, cold_runs) if overview else None
-    return report(size, engine, timings, baseline, (cold_runs, warm_runs), peak_mb)
+    return report(size, engine, timings, baseline, (cold_runs, warm_runs), peak_mb, forms)
 
 
 def main(argv: Optional[list[str]] = None) -> int:

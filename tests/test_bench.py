@@ -36,4 +36,7 @@ def test_the_tiny_benchmark_writes_a_row_for_every_page_and_role_that_access_all
     assert tabs == {f"satisfaction/{t}" for t in ("breakdown", "segments", "verbatims", "follow_up")}
     assert "size tiny" in report.splitlines()[0] and "sqlite" in report.splitlines()[0]
     assert "same figures: yes" in report
+    forms = {line.split("|")[1].strip() for line in report.splitlines() if line.startswith("| ") and "s |" in line}
+    assert {"log_revisit", "log_complaint", "advance_order", "save_plan"} <= forms  # tiny has no open complaint
+    assert "Not measured, as the data has nothing to fill them with: change_complaint_status, raise_order" in report
     assert os.environ.get("DATABASE_URL") == url_before and cache.read is read_before
