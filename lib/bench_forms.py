@@ -23,12 +23,19 @@ from lib.commands.complaints import allowed_moves, change_complaint_status, log_
 from lib.commands.orders import advance_order
 from lib.commands.plans import save_plan
 from lib.commands.revisits import log_revisit
+from lib.commands.settings import set_threshold
 from lib.domain import OPEN_COMPLAINT_STATUSES
 from lib.models import Account, Complaint, Order, OrderEvent, User
+from lib.periods import month_start
 from lib.queries import common, users
+from lib.queries.tiers import threshold_on
 
 FORM_BUDGET_S = 0.05
-FORMS = ("log_revisit", "log_complaint", "change_complaint_status", "raise_order", "advance_order", "save_plan")
+FORMS = (
+    "log_revisit", "log_complaint", "change_complaint_status", "raise_order", "advance_order", "save_plan",
+    "set_threshold",
+)  # fmt: skip
+ADMIN = "admin"
 STAFF, LEAD, EXECUTIVE = "am.gz", "lead.gd", "exec"  # demo users: an account manager, a team lead, an executive
 
 
@@ -162,7 +169,16 @@ def forms(session: Session) -> list[tuple[str, Callable[[], tuple[str, Callable[
             competitors="",
         )  # fmt: skip
 
-    return list(zip(FORMS, (revisit, complaint, complaint_step, order_from_complaint, order_step, plan), strict=True))
+    def threshold():
+        # raised by ¥500 from the first of the data's latest month: that month's membership is re-derived
+        as_of = common.data_as_of(session.connection(), everywhere.scope)
+        amount = threshold_on(session.connection(), as_of) + 500
+        return ADMIN, lambda s, u: set_threshold(
+            session=s, user=u, amount=amount, effective_from=month_start(as_of), today=as_of
+        )
+
+    prepares = (revisit, complaint, complaint_step, order_from_complaint, order_step, plan, threshold)
+    return list(zip(FORMS, prepares, strict=True))
 
 
 def measure_forms(engine: Engine, runs: int) -> list[FormTiming]:

@@ -74,9 +74,8 @@ def _spend_cents(
     stmt = select(SPEND.c.account_id, SPEND.c.month, SPEND.c.amount).where(
         SPEND.c.month >= first, SPEND.c.month <= last
     )
-    frame = pd.DataFrame(
-        conn.execute(_where(stmt, SPEND.c.account_id, account_ids)).all(), columns=["account_id", "month", "amount"]
-    )
+    rows = [tuple(row) for row in conn.execute(_where(stmt, SPEND.c.account_id, account_ids))]  # plain tuples:
+    frame = pd.DataFrame(rows, columns=["account_id", "month", "amount"])  # pandas probes a Row's attributes
     if account_ids is not None:
         frame = frame[frame["account_id"].isin(list(account_ids))]
     frame["cents"] = [round(float(a) * 100) for a in frame["amount"]]
