@@ -239,6 +239,7 @@ def _potential(conn, scope, period):
 
 
 TIERS_READS = {
+    "category_combinations": lambda conn, scope, period: overview.category_combinations(conn, scope, period.last_day),
     "intersections": lambda conn, scope, period: tiers.intersections(conn, scope, period),
     "intersection_accounts": _accounts,
     "intersection_accounts_combo": lambda conn, scope, period: _accounts(conn, scope, period, combo="3"),
@@ -309,8 +310,8 @@ def test_tiers_reads_use_account_snapshots_for_whole_months(demo_database):
     period = default_period(dt.date(2026, 10, 31))
     try:
         with engine.connect() as conn:
-            assert tiers.snapshot_month(conn, NATIONAL, period.last_day, period.start) == dt.date(2026, 10, 1)
-            assert tiers.snapshot_month(conn, NATIONAL, dt.date(2026, 10, 30)) is None
+            assert flow.snapshot_month(conn, NATIONAL, period.last_day, period.start) == dt.date(2026, 10, 1)
+            assert flow.snapshot_month(conn, NATIONAL, dt.date(2026, 10, 30)) is None
             before = tiers.intersections(conn, NATIONAL, period)["accounts"].sum()
             conn.execute(rollups.SNAPSHOTS.update().where(rollups.SNAPSHOTS.c.month == period.start).values(mask=0))
             assert (

@@ -142,32 +142,16 @@ def masks_on(scope: Scope, day: dt.date, categories: tuple[str, ...] = ()) -> CT
     return stmt.cte("masks")
 
 
-def snapshot_month(conn: Connection, scope: Scope, day: dt.date, since: Optional[dt.date] = None) -> Optional[dt.date]:
-    """The month of `day` when account_snapshots can answer for the scope on `day`: `day` is the month's
-    last day and the rollup holds that month (and every month from the month of `since` on)."""
-    if (day + dt.timedelta(days=1)).day != 1 or not flow.serves_accounts(scope):
-        return None
-    held = rollups.snapshots_held(conn)
-    month = month_start(day)
-    first = month if since is None else min(month_start(since), month)
-    return month if held is not None and held[0] <= first and month <= held[1] else None
-
-
 def _whole_months(period: Period) -> bool:
     return period.start.day == 1 and period.end.day == 1
-
-
-def _read(mask):
-    """An account_snapshots mask for a condition on a month's rows, written so that SQLite reads them in key
-    order (one stretch of the table) rather than through the potential index and a lookup per row, which
-    takes several times as long for the key accounts of a month."""
-    return mask + 0
 
 
 def _snapshot_masks(month: dt.date, scope: Scope, categories: tuple[str, ...] = ()):
     """masks_on from account_snapshots: (account_id, mask) of the key accounts in scope at the month's end."""
     s = SNAPSHOTS.c
-    stmt = select(s.account_id, s.mask).where(s.month == month, _read(s.mask) > 0, scope_condition(scope, SNAPSHOTS))
+    stmt = select(s.account_id, s.mask).where(
+        s.month == month, flow.read_mask(s.mask) > 0, scope_condition(scope, SNAPSHOTS)
+    )
     if categories:
         stmt = stmt.where(s.mask.op("&")(sum(CATEGORY_BITS[c] for c in set(categories))) != 0)
     return stmt.cte("masks")
@@ -175,7 +159,7 @@ def _snapshot_masks(month: dt.date, scope: Scope, categories: tuple[str, ...] = 
 
 def key_masks(conn: Connection, scope: Scope, day: dt.date, categories: tuple[str, ...] = ()) -> CTE:
     """masks_on(scope, day, categories), read from account_snapshots when it holds `day`."""
-    month = snapshot_month(conn, scope, day)
+    month = flow.snapshot_month(conn, scope, day)
     return masks_on(scope, day, categories) if month is None else _snapshot_masks(month, scope, categories)
 
 
@@ -244,7 +228,7 @@ def intersections(conn: Connection, scope: Scope, period: Period) -> pd.DataFram
     the satisfaction index (mean survey score in the period) and surveys; the stage intervals of
     their orders that ended in the period and how many within target, and the on-time rate.
     """
-    month = snapshot_month(conn, scope, period.last_day, add_months(period.start, -1))
+    month = flow.snapshot_month(conn, scope, period.last_day, add_months(period.start, -1))
     if month is not None and _whole_months(period):
         stmt = _intersections_from_snapshots(scope, period, month)
     else:
@@ -271,7 +255,7 @@ def _intersections_from_snapshots(scope: Scope, period: Period, month: dt.date) 
     surveys = moved("surveys")
     return (
         select(
-            _read(end.c.mask).label("mask"),
+            flow.read_mask(end.c.mask).label("mask"),
             func.count().label("accounts"),
             (moved("spend_fen") / 100.0).label("revenue"),
             surveys.label("surveys"),
@@ -284,8 +268,8 @@ def _intersections_from_snapshots(scope: Scope, period: Period, month: dt.date) 
                 before, and_(before.c.account_id == end.c.account_id, before.c.month == add_months(period.start, -1))
             )
         )
-        .where(end.c.month == month, _read(end.c.mask) > 0, scope_condition(scope, end))
-        .group_by(_read(end.c.mask))
+        .where(end.c.month == month, flow.read_mask(end.c.mask) > 0, scope_condition(scope, end))
+        .group_by(flow.read_mask(end.c.mask))
     )
 
 
@@ -399,7 +383,7 @@ def intersection_accounts(
 ) -> tuple[pd.DataFrame, int]:
     """Key accounts at the end of the period in one intersection (or category, or all), also in any
     of `categories`: up to `limit` rows, largest spend in the period first, and how many match."""
-    month = snapshot_month(conn, scope, period.last_day, add_months(period.start, -1))
+    month = flow.snapshot_month(conn, scope, period.last_day, add_months(period.start, -1))
     if month is not None and _whole_months(period):
         masks = _snapshot_masks(month, scope, categories)
         total = conn.scalar(select(func.count()).select_from(masks).where(combo_condition(masks.c.mask, combo)))
@@ -430,7 +414,7 @@ def _snapshot_spend(scope: Scope, period: Period, month: dt.date, combo: str, ca
                 before, and_(before.c.account_id == end.c.account_id, before.c.month == add_months(period.start, -1))
             )
         )
-        .where(end.c.month == month, combo_condition(_read(end.c.mask), combo), scope_condition(scope, end))
+        .where(end.c.month == month, combo_condition(flow.read_mask(end.c.mask), combo), scope_condition(scope, end))
     )
     if categories:
         stmt = stmt.where(end.c.mask.op("&")(sum(CATEGORY_BITS[c] for c in set(categories))) != 0)
@@ -498,6 +482,9 @@ def key_account_distribution(
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
+    month = flow.snapshot_month(conn, scope, day)
+    if month is not None and by in ("province", "city"):
+        return _distribution_by_region(conn, scope, month, by, categories)
     masks = key_masks(conn, scope, day, categories)
     premium = category_count(masks.c.mask) >= 2
     if by in ("province", "city"):
@@ -522,6 +509,32 @@ def key_account_distribution(
     distinct_names = names[:1] if names[0] is names[1] else names
     grouping = (key, *distinct_names, premium)
     stmt = stmt.where(scope_condition(scope, ACCOUNTS)).group_by(*grouping).order_by(*grouping)
+    frame = _frame(conn.execute(stmt).all(), ["key", "name_en", "name_zh", "premium", "accounts"])
+    return frame.astype({"premium": "bool", "accounts": "int64"})
+
+
+def _distribution_by_region(
+    conn: Connection, scope: Scope, month: dt.date, by: str, categories: tuple[str, ...]
+) -> pd.DataFrame:
+    """key_account_distribution per province or city from account_snapshots, which has the region of
+    each account: counted there, then named."""
+    s = SNAPSHOTS.c
+    region = s.province_id if by == "province" else s.city_id
+    premium = category_count(flow.read_mask(s.mask)) >= 2
+    where = [s.month == month, flow.read_mask(s.mask) > 0, scope_condition(scope, SNAPSHOTS)]
+    if categories:
+        where.append(s.mask.op("&")(sum(CATEGORY_BITS[c] for c in set(categories))) != 0)
+    counts = (
+        select(region.label("key"), premium.label("premium"), func.count().label("accounts"))
+        .where(*where)
+        .group_by(region, premium)
+        .subquery()
+    )
+    stmt = (
+        select(counts.c.key, ORG.c.name_en, ORG.c.name_zh, counts.c.premium, counts.c.accounts)
+        .select_from(counts.outerjoin(ORG, ORG.c.id == counts.c.key))
+        .order_by(counts.c.key, ORG.c.name_en, ORG.c.name_zh, counts.c.premium)
+    )
     frame = _frame(conn.execute(stmt).all(), ["key", "name_en", "name_zh", "premium", "accounts"])
     return frame.astype({"premium": "bool", "accounts": "int64"})
 
@@ -561,7 +574,7 @@ def _what_if_base(scope: Scope, day: dt.date, now_cut: Decimal, new_cut: Decimal
 def _base(conn: Connection, scope: Scope, day: dt.date, now_cut: Decimal, new_cut: Decimal, *, manager: bool):
     """_what_if_base, from account_snapshots when it holds `day` (with the manager only when asked for;
     accounts that are key at neither threshold are left out, as they count nowhere)."""
-    month = snapshot_month(conn, scope, day)
+    month = flow.snapshot_month(conn, scope, day)
     if month is None:
         return _what_if_base(scope, day, now_cut, new_cut)
     s = SNAPSHOTS.c
@@ -696,7 +709,7 @@ def potential_accounts(
     """
     day = period.last_day
     threshold = threshold_on(conn, day)
-    month = snapshot_month(conn, scope, day)
+    month = flow.snapshot_month(conn, scope, day)
     if month is None:
         spend = trailing_spend(scope, day)
         potential = (
@@ -769,7 +782,7 @@ def _conversion(conn: Connection, scope: Scope, windows: list[Period]) -> pd.Dat
     a category during it (a designation starting in the window)."""
     first = windows[0].start - dt.timedelta(days=1)
     whole = all(_whole_months(w) for w in windows)
-    if whole and snapshot_month(conn, scope, windows[-1].last_day, first) is not None:
+    if whole and flow.snapshot_month(conn, scope, windows[-1].last_day, first) is not None:
         found = _conversion_from_snapshots(conn, scope, windows)
     else:
         found = _conversion_from_raw(conn, scope, windows)
