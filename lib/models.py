@@ -384,12 +384,13 @@ class CategoryMonth(Base):
 class AccountSnapshot(Base):
     """Rollup of each account at the end of each month: its categories on the month's last day (a bit
     mask), the spend of the month and the two before (the trailing sum that high-value and potential are
-    judged on), and running totals up to the month's end of designations started, spend, surveys and
-    their scores, and stage intervals ended and ended on time. Money in fen,
+    judged on), how many designations start in the next month (whether an account potential at the
+    month's end converted in the next), and running totals up to the month's end of designations
+    started, spend, surveys and their scores, and stage intervals ended and ended on time. Money in fen,
     scores in hundredths. A period's figures per account are the difference of two months' running
     totals, so the Tiers page reads two rows per account instead of its spend, surveys and intervals.
 
-    Every account has a row for every month of the range held (36 months back at least, up to the
+    Every account has a row for every month of the range held (25 months back at least, up to the
     current month). Refreshed for the accounts whose designations or spend change, bumped by the
     commands that record a survey or end a stage interval (lib/rollups.py)."""
 
@@ -400,6 +401,7 @@ class AccountSnapshot(Base):
     city_id: Mapped[int] = mapped_column(Integer)
     mask: Mapped[int] = mapped_column(Integer, default=0)
     trailing_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    designations_next: Mapped[int] = mapped_column(Integer, default=0)  # starting in the next month
     designations: Mapped[int] = mapped_column(Integer, default=0)  # running totals from here on
     spend_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     surveys: Mapped[int] = mapped_column(Integer, default=0)
@@ -410,7 +412,15 @@ class AccountSnapshot(Base):
     # month's rows are read together; the potential accounts (no category, trailing spend from a cut) are
     # found through an index, and one account's months (the commands' bumps) through another.
     __table_args__ = (
-        Index("ix_account_snapshots_potential", "month", "mask", "trailing_fen", "designations"),
+        Index(
+            "ix_account_snapshots_potential",
+            "month",
+            "mask",
+            "trailing_fen",
+            "designations_next",
+            "province_id",
+            "city_id",
+        ),
         Index("ix_account_snapshots_account", "account_id", "month"),
         {"sqlite_with_rowid": False},
     )

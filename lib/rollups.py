@@ -75,7 +75,7 @@ ACCOUNT_MONTHS = AccountStageMonth.__table__
 ACCOUNT_MONTH_COLUMNS = ["month", "account_id", "province_id", "city_id", "exited", "on_time"]
 SURVEY_DAYS = SurveyDay.__table__
 SNAPSHOTS = AccountSnapshot.__table__
-SNAPSHOT_KEYS = ["account_id", "month", "province_id", "city_id", "mask", "trailing_fen"]
+SNAPSHOT_KEYS = ["account_id", "month", "province_id", "city_id", "mask", "trailing_fen", "designations_next"]
 RUNNING_TOTALS = ["designations", "spend_fen", "surveys", "score_centi", "exited", "on_time"]
 SNAPSHOT_COLUMNS = SNAPSHOT_KEYS + RUNNING_TOTALS
 SNAPSHOT_MONTHS_KEPT = 25  # months back from the current one that account_snapshots covers at least
@@ -487,9 +487,9 @@ def recompute_snapshots(conn: Connection, months: list[dt.date], account_ids=Non
     before the first wanted month, whose first month carries everything earlier; so the trailing
     three-month spend of every wanted month is a sum of three real months.
     """
-    first, end = months[0], add_months(months[-1], 1)
+    first, end = months[0], add_months(months[-1], 2)  # and one month more, for designations_next
     lead_in = add_months(first, -3)
-    grid_months = month_starts(lead_in, months[-1])
+    grid_months = month_starts(lead_in, add_months(months[-1], 1))
     date = SNAPSHOTS.c.month.type
     calendar = union_all(
         *(
@@ -559,6 +559,7 @@ def recompute_snapshots(conn: Connection, months: list[dt.date], account_ids=Non
             grid.c.city_id,
             func.coalesce(masks.c.mask, 0).label("mask"),
             func.sum(value("spend")).over(**order, rows=(-2, 0)).label("trailing_fen"),
+            func.lead(value("designations"), 1, 0).over(**order).label("designations_next"),
             func.sum(value("designations")).over(**order).label("designations"),
             func.sum(value("spend")).over(**order).label("spend_fen"),
             func.sum(value("surveys")).over(**order).label("surveys"),
@@ -571,7 +572,7 @@ def recompute_snapshots(conn: Connection, months: list[dt.date], account_ids=Non
     )
     return (
         select(*(rows.c[c] for c in SNAPSHOT_COLUMNS))
-        .where(rows.c.month >= literal(first, date))
+        .where(rows.c.month >= literal(first, date), rows.c.month <= literal(months[-1], date))
         .order_by(rows.c.month, rows.c.account_id)  # stored in this order, one month's rows together
     )
 
@@ -611,7 +612,7 @@ def refresh_snapshots(
     _snapshot_rows(conn, month_starts(first, add_months(held[0], -1)))  # months that are new to the range
     _snapshot_rows(conn, month_starts(add_months(held[1], 1), last))
     months = month_starts(min(first, held[0]), max(last, held[1]))
-    months = [m for m in months if since is None or m >= month_start(since)]
+    months = [m for m in months if since is None or m >= add_months(since, -1)]  # designations_next
     if not months:
         return
     if account_ids is None or len(account_ids) > MAX_REFRESH_ACCOUNTS:

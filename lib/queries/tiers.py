@@ -418,7 +418,9 @@ def _snapshot_spend(scope: Scope, period: Period, month: dt.date, combo: str, ca
     )
     if categories:
         stmt = stmt.where(end.c.mask.op("&")(sum(CATEGORY_BITS[c] for c in set(categories))) != 0)
-    return stmt.subquery("spend")
+    # Worked out once: the caller keeps the largest few, and PostgreSQL would otherwise join every key
+    # account to its details before cutting.
+    return stmt.cte("spend").prefix_with("MATERIALIZED")
 
 
 def _account_spend_from_raw(conn: Connection, scope: Scope, period: Period, combo: str, categories: tuple[str, ...]):
@@ -660,25 +662,27 @@ def manager_workload(
         .having(func.sum(key_now) + func.sum(key_new) > 0)
         .subquery()
     )
-    summary = (
-        conn.execute(
-            select(
-                func.count().label("managers"),
-                func.avg(per_manager.c.now).label("mean_now"),
-                func.avg(per_manager.c.what_if).label("mean_what_if"),
-                func.max(per_manager.c.now).label("max_now"),
-                func.max(per_manager.c.what_if).label("max_what_if"),
-            )
-        )
-        .mappings()
-        .one()
-    )
+    # The summary over all of them rides along on each of the top rows (window sums are taken before LIMIT),
+    # so that the accounts are read once.
+    everyone = {"partition_by": None}
     top = conn.execute(
-        select(USERS.c.name, per_manager.c.now, per_manager.c.what_if)
+        select(
+            USERS.c.name,
+            per_manager.c.now,
+            per_manager.c.what_if,
+            func.count().over(**everyone).label("managers"),
+            func.avg(per_manager.c.now).over(**everyone).label("mean_now"),
+            func.avg(per_manager.c.what_if).over(**everyone).label("mean_what_if"),
+            func.max(per_manager.c.now).over(**everyone).label("max_now"),
+            func.max(per_manager.c.what_if).over(**everyone).label("max_what_if"),
+        )
         .select_from(per_manager.join(USERS, USERS.c.id == per_manager.c.manager_id))
         .order_by(per_manager.c.what_if.desc(), (per_manager.c.what_if - per_manager.c.now).desc(), USERS.c.name)
         .limit(limit)
     ).all()
+    none = {"managers": 0, "mean_now": None, "mean_what_if": None, "max_now": 0, "max_what_if": 0}
+    summary = top[0]._mapping if top else none
+    top = [row[:3] for row in top]
     frame = _frame(top, ["manager", "now", "what_if"]).astype({"now": "int64", "what_if": "int64"})
     frame["change"] = frame["what_if"] - frame["now"]
     stats = {
@@ -800,12 +804,15 @@ def _conversion_from_snapshots(conn: Connection, scope: Scope, windows: list[Per
     parts = []
     for n, window in enumerate(windows):
         day = window.start - dt.timedelta(days=1)
-        became_key = end.c.designations > start.c.designations
+        if window.end == add_months(window.start, 1):  # one month: all in the row of the month before
+            became_key, source = start.c.designations_next > 0, start
+        else:
+            became_key = end.c.designations > start.c.designations
+            on_end = and_(end.c.account_id == start.c.account_id, end.c.month == add_months(window.end, -1))
+            source = start.join(end, on_end)
         parts.append(
             select(literal(n).label("n"), case((became_key, 1), else_=0).label("converted"))
-            .select_from(
-                start.join(end, and_(end.c.account_id == start.c.account_id, end.c.month == add_months(window.end, -1)))
-            )
+            .select_from(source)
             .where(
                 start.c.month == month_start(day),
                 start.c.mask == 0,

@@ -23,6 +23,7 @@ def upgrade() -> None:
     sa.Column('city_id', sa.Integer(), nullable=False),
     sa.Column('mask', sa.Integer(), nullable=False),
     sa.Column('trailing_fen', sa.BigInteger(), nullable=False),
+    sa.Column('designations_next', sa.Integer(), nullable=False),
     sa.Column('designations', sa.Integer(), nullable=False),
     sa.Column('spend_fen', sa.BigInteger(), nullable=False),
     sa.Column('surveys', sa.Integer(), nullable=False),
@@ -32,7 +33,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('month', 'account_id', name=op.f('pk_account_snapshots')),
     sqlite_with_rowid=False
     )
-    op.create_index('ix_account_snapshots_potential', 'account_snapshots', ['month', 'mask', 'trailing_fen', 'designations'], unique=False)
+    op.create_index('ix_account_snapshots_potential', 'account_snapshots', ['month', 'mask', 'trailing_fen', 'designations_next', 'province_id', 'city_id'], unique=False)
     op.create_index('ix_account_snapshots_account', 'account_snapshots', ['account_id', 'month'], unique=False)
     # Built from the rows already stored; kept by the writes from here on.
     from lib import rollups
