@@ -257,10 +257,14 @@ def altair_chart(chart, **kwargs):
     return st.altair_chart(chart, **kwargs)
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8-sig")  # BOM: Excel opens Chinese text correctly
+
+
 def download_csv(frame: pd.DataFrame, file_name: str, key: str) -> None:
     st.download_button(
         tr("common.download"),
-        data=frame.to_csv(index=False).encode("utf-8-sig"),  # BOM: Excel opens Chinese text correctly
+        data=functools.partial(csv_bytes, frame),  # written when clicked, not at every run of the page
         file_name=file_name,
         mime="text/csv",
         key=key,

@@ -263,6 +263,7 @@ def refresh_categories(
         if (new["mask"], new["grade"], new["stage"]) != (mask or 0, grade, stage):
             changes.append({"row": account_id, **new})
     rollups.refresh_category_months(conn, account_ids=account_ids, today=today, since=since)
+    rollups.refresh_snapshots(conn, account_ids=account_ids, today=today, since=since)
     if changes:
         conn.execute(
             update(ACCOUNTS)

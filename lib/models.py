@@ -254,6 +254,7 @@ DERIVED_TABLES = frozenset(
         "order_days",
         "account_stage_months",
         "category_months",
+        "account_snapshots",
     }
 )
 
@@ -429,6 +430,51 @@ class CategoryMonth(Base):
     key_accounts: Mapped[int] = mapped_column(Integer, default=0)
     premium: Mapped[int] = mapped_column(Integer, default=0)
     high_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AccountSnapshot(Base):
+    """Rollup of each account at the end of each month: its categories on the month's last day (a bit
+    mask), the spend of the month and the two before (the trailing sum that high-value and potential are
+    judged on), how many designations start in the next month (whether an account potential at the
+    month's end converted in the next), and running totals up to the month's end of designations
+    started, spend, surveys and their scores, and stage intervals ended and ended on time. Money in fen,
+    scores in hundredths. A period's figures per account are the difference of two months' running
+    totals, so the Tiers page reads two rows per account instead of its spend, surveys and intervals.
+
+    Every account has a row for every month of the range held (25 months back at least, up to the
+    current month). Refreshed for the accounts whose designations or spend change, bumped by the
+    commands that record a survey or end a stage interval (lib/rollups.py)."""
+
+    __tablename__ = "account_snapshots"
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_id: Mapped[int] = mapped_column(Integer)
+    city_id: Mapped[int] = mapped_column(Integer)
+    mask: Mapped[int] = mapped_column(Integer, default=0)
+    trailing_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    designations_next: Mapped[int] = mapped_column(Integer, default=0)  # starting in the next month
+    designations: Mapped[int] = mapped_column(Integer, default=0)  # running totals from here on
+    spend_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    surveys: Mapped[int] = mapped_column(Integer, default=0)
+    score_centi: Mapped[int] = mapped_column(BigInteger, default=0)
+    exited: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    # Stored in month order on SQLite (a table without rowid is kept in its key's order), so that one
+    # month's rows are read together; the potential accounts (no category, trailing spend from a cut) are
+    # found through an index, and one account's months (the commands' bumps) through another.
+    __table_args__ = (
+        Index(
+            "ix_account_snapshots_potential",
+            "month",
+            "mask",
+            "trailing_fen",
+            "designations_next",
+            "province_id",
+            "city_id",
+        ),
+        Index("ix_account_snapshots_account", "account_id", "month"),
+        {"sqlite_with_rowid": False},
+    )
 
 
 class Complaint(Base):

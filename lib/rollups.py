@@ -41,16 +41,18 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from lib.domain import STAGES, SURVEY_DIMENSIONS
+from lib.domain import CATEGORY_BITS, STAGES, SURVEY_DIMENSIONS
 from lib.models import (
     SCORE_BINS,
     Account,
+    AccountSnapshot,
     AccountStageMonth,
     CategoryMonth,
     Designation,
@@ -66,7 +68,7 @@ from lib.models import (
     Survey,
     SurveyDay,
 )
-from lib.periods import add_months, month_starts
+from lib.periods import add_months, month_start, month_starts
 
 SURVEYS = Survey.__table__
 SPEND = MonthlySpend.__table__
@@ -84,6 +86,11 @@ ORDER_DAY_COUNTS = ("received", "closed")
 ACCOUNT_MONTHS = AccountStageMonth.__table__
 ACCOUNT_MONTH_COLUMNS = ["month", "account_id", "province_id", "city_id", "exited", "on_time"]
 SURVEY_DAYS = SurveyDay.__table__
+SNAPSHOTS = AccountSnapshot.__table__
+SNAPSHOT_KEYS = ["account_id", "month", "province_id", "city_id", "mask", "trailing_fen", "designations_next"]
+RUNNING_TOTALS = ["designations", "spend_fen", "surveys", "score_centi", "exited", "on_time"]
+SNAPSHOT_COLUMNS = SNAPSHOT_KEYS + RUNNING_TOTALS
+SNAPSHOT_MONTHS_KEPT = 25  # months back from the current one that account_snapshots covers at least
 BIN_WIDTH = 100 // SCORE_BINS
 BIN_COLUMNS = tuple(f"bin_{b:02d}" for b in range(SCORE_BINS))
 SURVEY_COUNTS = (
@@ -324,6 +331,7 @@ def survey_recorded(session: Session, survey: Survey) -> None:
         for city_id in (survey.city_id, PROVINCE_TOTAL)
     ]  # fmt: skip
     _add(session, SURVEY_DAYS, rows, ["day", "province_id", "city_id"], list(counts))
+    _running_totals(session, survey.account_id, survey.surveyed_on, surveys=1, score_centi=centi(survey.score))
 
 
 def _spend_by_city(city_ids: Optional[list[int]] = None, since: Optional[dt.date] = None) -> Select:
@@ -627,6 +635,173 @@ def _open_rows(rows) -> dict[tuple, tuple]:
     return {(r[0],): tuple(value(n, v) for n, v in zip(names[1:], r[1:], strict=True)) for r in rows}
 
 
+def _fen(column):
+    """An amount in fen (hundredths of a yuan), rounded half up, as spend_months counts it."""
+    return func.cast(func.floor(column * 100 + 0.5), BigInteger)
+
+
+def recompute_snapshots(conn: Connection, months: list[dt.date], account_ids=None) -> Select:
+    """account_snapshots rows for the consecutive `months` (first days), of `account_ids` (every account when
+    None), from accounts, designations, monthly_spend, surveys and account_stage_months.
+
+    The running totals are window sums over a grid of every account and month that starts three months
+    before the first wanted month, whose first month carries everything earlier; so the trailing
+    three-month spend of every wanted month is a sum of three real months.
+    """
+    first, end = months[0], add_months(months[-1], 2)  # and one month more, for designations_next
+    lead_in = add_months(first, -3)
+    grid_months = month_starts(lead_in, add_months(months[-1], 1))
+    date = SNAPSHOTS.c.month.type
+    calendar = union_all(
+        *(
+            select(
+                literal(m, date).label("month"), literal(add_months(m, 1) - dt.timedelta(days=1), date).label("last")
+            )
+            for m in grid_months
+        )
+    ).cte("calendar")
+
+    def only(column):
+        return true() if account_ids is None else column.in_(sorted(account_ids))
+
+    def bucket(month):  # the months before the grid count in its first month
+        return case((month < literal(lead_in, date), literal(lead_in, date)), else_=month)
+
+    zero = literal(0, BigInteger)
+    moves = union_all(
+        select(SPEND.c.account_id, bucket(SPEND.c.month).label("month"), _fen(SPEND.c.amount).label("spend"),
+               zero.label("surveys"), zero.label("score"), zero.label("exited"), zero.label("on_time"),
+               zero.label("designations"))
+        .where(SPEND.c.month < end, only(SPEND.c.account_id)),
+        select(SURVEYS.c.account_id, bucket(month_of(conn, SURVEYS.c.surveyed_on)), zero, literal(1, BigInteger),
+               _fen(SURVEYS.c.score), zero, zero, zero)
+        .where(SURVEYS.c.surveyed_on < end, only(SURVEYS.c.account_id)),
+        select(ACCOUNT_MONTHS.c.account_id, bucket(ACCOUNT_MONTHS.c.month), zero, zero, zero,
+               ACCOUNT_MONTHS.c.exited, ACCOUNT_MONTHS.c.on_time, zero)
+        .where(ACCOUNT_MONTHS.c.month < end, only(ACCOUNT_MONTHS.c.account_id)),
+        select(DES.c.account_id, bucket(month_of(conn, DES.c.valid_from)), zero, zero, zero, zero, zero,
+               literal(1, BigInteger))
+        .where(DES.c.valid_from < end, only(DES.c.account_id)),
+    ).subquery("moves")  # fmt: skip
+    sums = ["spend", "surveys", "score", "exited", "on_time", "designations"]
+    per_month = (
+        select(moves.c.account_id, moves.c.month, *(func.sum(moves.c[c]).label(c) for c in sums))
+        .group_by(moves.c.account_id, moves.c.month)
+        .cte("per_month")
+    )
+    bit = case(CATEGORY_BITS, value=DES.c.category, else_=0)
+    open_after = or_(DES.c.valid_to.is_(None), DES.c.valid_to > calendar.c.last)
+    masks = (
+        select(calendar.c.month, DES.c.account_id, func.sum(func.distinct(bit)).label("mask"))
+        .select_from(calendar.join(DES, and_(DES.c.valid_from <= calendar.c.last, open_after)))
+        .where(calendar.c.month >= literal(first, date), only(DES.c.account_id))
+        .group_by(calendar.c.month, DES.c.account_id)
+        .cte("masks")
+    )
+    grid = (
+        select(calendar.c.month, ACCOUNTS.c.id.label("account_id"), ACCOUNTS.c.province_id, ACCOUNTS.c.city_id)
+        .select_from(calendar.join(ACCOUNTS, true()))
+        .where(only(ACCOUNTS.c.id))
+        .subquery("grid")
+    )
+    joined = grid.outerjoin(
+        per_month, and_(per_month.c.account_id == grid.c.account_id, per_month.c.month == grid.c.month)
+    ).outerjoin(masks, and_(masks.c.account_id == grid.c.account_id, masks.c.month == grid.c.month))
+
+    def value(name):
+        return func.coalesce(per_month.c[name], 0)
+
+    order = {"partition_by": grid.c.account_id, "order_by": grid.c.month}
+    rows = (
+        select(
+            grid.c.account_id,
+            grid.c.month,
+            grid.c.province_id,
+            grid.c.city_id,
+            func.coalesce(masks.c.mask, 0).label("mask"),
+            func.sum(value("spend")).over(**order, rows=(-2, 0)).label("trailing_fen"),
+            func.lead(value("designations"), 1, 0).over(**order).label("designations_next"),
+            func.sum(value("designations")).over(**order).label("designations"),
+            func.sum(value("spend")).over(**order).label("spend_fen"),
+            func.sum(value("surveys")).over(**order).label("surveys"),
+            func.sum(value("score")).over(**order).label("score_centi"),
+            func.sum(value("exited")).over(**order).label("exited"),
+            func.sum(value("on_time")).over(**order).label("on_time"),
+        )
+        .select_from(joined)
+        .subquery("rows")
+    )
+    return (
+        select(*(rows.c[c] for c in SNAPSHOT_COLUMNS))
+        .where(rows.c.month >= literal(first, date), rows.c.month <= literal(months[-1], date))
+        .order_by(rows.c.month, rows.c.account_id)  # stored in this order, one month's rows together
+    )
+
+
+def snapshots_held(conn: Connection) -> Optional[tuple[dt.date, dt.date]]:
+    """The first and last month account_snapshots holds (every account has a row for each), or None."""
+    ends = (select(f(SNAPSHOTS.c.month)).scalar_subquery() for f in (func.min, func.max))
+    first, last = conn.execute(select(*ends)).one()  # apart, each is one step down the key's index
+    if first is None:
+        return None
+    return dt.date.fromisoformat(str(first)[:10]), dt.date.fromisoformat(str(last)[:10])
+
+
+def _snapshot_rows(conn: Connection, months: list[dt.date], account_ids=None) -> None:
+    if months:
+        conn.execute(insert(SNAPSHOTS).from_select(SNAPSHOT_COLUMNS, recompute_snapshots(conn, months, account_ids)))
+
+
+def refresh_snapshots(
+    conn: Connection,
+    *,
+    account_ids: Optional[Collection[int]] = None,
+    since: Optional[dt.date] = None,
+    today: Optional[dt.date] = None,
+) -> None:
+    """Recompute account_snapshots for `account_ids` (every account when None, or when there are many), from
+    the month of `since` on when given: after their designations or spend changed, or they were added.
+    First the range held grows to the current month (and SNAPSHOT_MONTHS_KEPT back), for every account."""
+    if account_ids is not None and not account_ids:
+        return
+    last = (today or dt.date.today()).replace(day=1)
+    first = add_months(last, 1 - SNAPSHOT_MONTHS_KEPT)
+    held = snapshots_held(conn)
+    if held is None:
+        _snapshot_rows(conn, month_starts(first, last))
+        return
+    _snapshot_rows(conn, month_starts(first, add_months(held[0], -1)))  # months that are new to the range
+    _snapshot_rows(conn, month_starts(add_months(held[1], 1), last))
+    months = month_starts(min(first, held[0]), max(last, held[1]))
+    months = [m for m in months if since is None or m >= add_months(since, -1)]  # designations_next
+    if not months:
+        return
+    if account_ids is None or len(account_ids) > MAX_REFRESH_ACCOUNTS:
+        account_ids = None
+        conn.execute(delete(SNAPSHOTS).where(SNAPSHOTS.c.month >= months[0]))
+    else:
+        conn.execute(
+            delete(SNAPSHOTS).where(SNAPSHOTS.c.account_id.in_(sorted(account_ids)), SNAPSHOTS.c.month >= months[0])
+        )
+    _snapshot_rows(conn, months, account_ids)
+
+
+def rebuild_snapshots(conn: Connection, today: Optional[dt.date] = None) -> int:
+    conn.execute(delete(SNAPSHOTS))
+    refresh_snapshots(conn, today=today)
+    return int(conn.scalar(select(func.count()).select_from(SNAPSHOTS)) or 0)
+
+
+def _running_totals(session: Session, account_id: int, day: dt.date, **deltas: int) -> None:
+    """Add `deltas` to an account's running totals from the month of `day` on."""
+    values = {c: SNAPSHOTS.c[c] + n for c, n in deltas.items()}
+    session.connection().execute(
+        update(SNAPSHOTS)
+        .where(SNAPSHOTS.c.account_id == account_id, SNAPSHOTS.c.month >= month_start(day))
+        .values(values)
+    )
+
+
 def rebuild(conn: Connection) -> int:
     """Replace every rollup with a recomputation from the raw rows; returns the rows written."""
     return (
@@ -639,6 +814,7 @@ def rebuild(conn: Connection) -> int:
         + rebuild_category_months(conn)
         + rebuild_order_days(conn)
         + rebuild_next_visits(conn)
+        + rebuild_snapshots(conn)
     )
 
 
@@ -697,6 +873,7 @@ def differences(conn: Connection) -> list[tuple]:
             keyed_days(conn.execute(select(*(SURVEY_DAYS.c[c] for c in survey_columns))).all()),
             keyed_days(conn.execute(recompute_surveys(conn)).all()),
         ),
+        ("account_snapshots", *_snapshots_and_recomputation(conn)),
         ("stage_flow_days", stored, recomputed),
         (
             "open_stage_intervals",
@@ -718,6 +895,19 @@ def differences(conn: Connection) -> list[tuple]:
         if have != want
     ]
     return found
+
+
+def _snapshots_and_recomputation(conn: Connection) -> tuple[dict[tuple, tuple], dict[tuple, tuple]]:
+    """account_snapshots as stored and recomputed over the months it holds, keyed (account, month)."""
+
+    def keyed(rows) -> dict[tuple, tuple]:
+        return {(int(r[0]), str(r[1])[:10]): tuple(int(v) for v in r[2:]) for r in rows}
+
+    held = snapshots_held(conn)
+    if held is None:
+        return {}, keyed(conn.execute(select(ACCOUNTS.c.id, literal("-"))).all())  # every account lacks rows
+    stored = keyed(conn.execute(select(*(SNAPSHOTS.c[c] for c in SNAPSHOT_COLUMNS))).all())
+    return stored, keyed(conn.execute(recompute_snapshots(conn, month_starts(*held))).all())
 
 
 def _bump(session: Session, event: OrderEvent, day, **deltas: int) -> None:
@@ -785,6 +975,7 @@ def interval_left(session: Session, event: OrderEvent) -> None:
         "province_id": event.province_id, "city_id": event.city_id, "exited": 1, "on_time": int(on_time),
     }  # fmt: skip
     _add(session, ACCOUNT_MONTHS, [account], ["month", "account_id"], ["exited", "on_time"])
+    _running_totals(session, account["account_id"], month, exited=1, on_time=int(on_time))
     if event.duration_seconds is None:
         return
     durations = [

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, func, select
 
-from lib import rollups, sample_data
+from lib import imports, rollups, sample_data
 from lib.access import NATIONAL, CurrentUser, Scope
 from lib.commands import CommandError
 from lib.commands.complaints import (
@@ -18,8 +18,10 @@ from lib.commands.complaints import (
     log_complaint,
     raise_order_from_complaint,
 )
+from lib.commands.imports import commit_import
 from lib.commands.orders import advance_order, hold_order, resume_order, urge_order
 from lib.commands.revisits import log_revisit
+from lib.commands.settings import set_threshold
 from lib.db import make_engine, write_session
 from lib.models import Account, Complaint, Order, OrderEvent, OrgUnit, StageFlowDay, Survey, User
 from lib.periods import Period, default_period
@@ -270,3 +272,215 @@ def test_reads_from_the_rollup_equal_the_same_reads_from_the_raw_intervals(demo_
         else:
             assert a == pytest.approx(b, rel=1e-9), case
     assert any(len(a) if isinstance(a, pd.DataFrame) else any(a.values()) for a in rolled)  # something to compare
+
+
+def _with(frame: pd.DataFrame, **values) -> pd.DataFrame:
+    """A read's table with its other results as columns, so that one comparison covers them all."""
+    return frame.assign(**{k: [v] * len(frame) for k, v in values.items()}) if len(frame) else pd.DataFrame([values])
+
+
+def _accounts(conn, scope, period, **filters):
+    frame, total = tiers.intersection_accounts(conn, scope, period, limit=40, **filters)
+    return _with(frame, total=total)
+
+
+def _workload(conn, scope, period):
+    frame, stats = tiers.manager_workload(conn, scope, period, threshold=2400.0, limit=15)
+    return _with(frame, **stats)
+
+
+def _potential(conn, scope, period):
+    frame, total, threshold = tiers.potential_accounts(conn, scope, period, limit=60)
+    return _with(frame, total=total, threshold=threshold)
+
+
+TIERS_READS = {
+    "category_combinations": lambda conn, scope, period: overview.category_combinations(conn, scope, period.last_day),
+    "intersections": lambda conn, scope, period: tiers.intersections(conn, scope, period),
+    "intersection_accounts": _accounts,
+    "intersection_accounts_combo": lambda conn, scope, period: _accounts(conn, scope, period, combo="3"),
+    "intersection_accounts_category": lambda conn, scope, period: _accounts(
+        conn, scope, period, combo="high_value", categories=("group", "strategic")
+    ),
+    **{
+        f"distribution_by_{by}": lambda conn, scope, period, by=by: tiers.key_account_distribution(
+            conn, scope, period.last_day, by=by
+        )
+        for by in tiers.GROUPINGS
+    },
+    "distribution_of_categories": lambda conn, scope, period: tiers.key_account_distribution(
+        conn, scope, period.last_day, by="industry", categories=("important",)
+    ),
+    "threshold_what_if": lambda conn, scope, period: tiers.threshold_what_if(conn, scope, period, threshold=2400.0),
+    "threshold_what_if_higher": lambda conn, scope, period: tiers.threshold_what_if(
+        conn, scope, period, threshold=4100.0
+    ),
+    "manager_workload": _workload,
+    "potential_accounts": _potential,
+    "potential_conversion": lambda conn, scope, period: tiers.potential_conversion(conn, scope, period),
+    "potential_conversion_by_month": lambda conn, scope, period: tiers.potential_conversion_by_month(
+        conn, scope, period
+    ),
+}
+TIERS_PERIODS = [
+    default_period(dt.date(2026, 10, 31)),  # whole months, as the page opens
+    Period(dt.date(2026, 7, 15), dt.date(2026, 10, 1)),  # ends on a month's last day, starts inside a month
+    Period(dt.date(2026, 4, 1), dt.date(2026, 9, 3)),  # starts on a month's first day, ends inside one
+    Period(dt.date(2025, 2, 1), dt.date(2025, 3, 1)),  # one month, as far back as the rollup goes
+]
+
+
+def _tiers_scopes(conn) -> list[Scope]:
+    manager = conn.scalar(select(Account.manager_id).where(Account.manager_id.is_not(None)).limit(1))
+    return [*_demo_scopes(conn), Scope("manager", manager_id=manager)]
+
+
+@pytest.mark.parametrize("name", list(TIERS_READS))
+def test_tiers_reads_from_account_snapshots_equal_the_raw_reads(demo_database, monkeypatch, name):
+    """On the demo data, for national, province, city and one manager's scope and periods that do and do not
+    start and end with a month, each Tiers read gives the same answer from account_snapshots as from the
+    designations, spend, surveys and intervals."""
+    engine = make_engine(demo_database)
+    try:
+        with engine.connect() as conn:
+            cases = [(s, p) for s in _tiers_scopes(conn) for p in TIERS_PERIODS]
+            rolled = [TIERS_READS[name](conn, *case) for case in cases]
+            monkeypatch.setattr(flow, "serves", lambda *args, **kwargs: False)
+            monkeypatch.setattr(flow, "serves_accounts", lambda *args, **kwargs: False)
+            raw = [TIERS_READS[name](conn, *case) for case in cases]
+    finally:
+        engine.dispose()
+    for case, a, b in zip(cases, rolled, raw, strict=True):
+        if isinstance(a, pd.DataFrame):
+            pd.testing.assert_frame_equal(
+                a.reset_index(drop=True), b.reset_index(drop=True), obj=str(case), check_dtype=False, rtol=1e-9
+            )
+        else:
+            assert a == pytest.approx(b, rel=1e-9), case
+    assert any(len(a) if isinstance(a, pd.DataFrame) else any(a.values()) for a in rolled)
+
+
+def test_tiers_reads_use_account_snapshots_for_whole_months(demo_database):
+    """The default period is answered from account_snapshots: emptied, the rollup changes the answers."""
+    engine = make_engine(demo_database)
+    period = default_period(dt.date(2026, 10, 31))
+    try:
+        with engine.connect() as conn:
+            assert flow.snapshot_month(conn, NATIONAL, period.last_day, period.start) == dt.date(2026, 10, 1)
+            assert flow.snapshot_month(conn, NATIONAL, dt.date(2026, 10, 30)) is None
+            before = tiers.intersections(conn, NATIONAL, period)["accounts"].sum()
+            conn.execute(rollups.SNAPSHOTS.update().where(rollups.SNAPSHOTS.c.month == period.start).values(mask=0))
+            assert (
+                tiers.intersections(conn, NATIONAL, default_period(dt.date(2026, 10, 31)))["accounts"].sum() == before
+            )
+            conn.execute(
+                rollups.SNAPSHOTS.update().where(rollups.SNAPSHOTS.c.month == dt.date(2026, 10, 1)).values(mask=0)
+            )
+            assert tiers.intersections(conn, NATIONAL, period)["accounts"].sum() == 0 < before
+            conn.rollback()
+    finally:
+        engine.dispose()
+
+
+def admin(engine) -> CurrentUser:
+    with engine.connect() as conn:
+        user_id = conn.scalar(select(User.id).where(User.username == "admin"))
+    return CurrentUser(user_id, "admin", "admin", "admin", "national", "", "", NATIONAL)
+
+
+def import_text(engine, user: CurrentUser, kind: str, text: str) -> None:
+    source = imports.read_file(kind, "f.csv", text.encode())
+    with write_session(engine) as s:
+        commit_import(session=s, user=user, kind=kind, rows=source.rows, file_name="f.csv")
+
+
+def tiers_write(engine, users: tuple[CurrentUser, CurrentUser], rng: random.Random, step: int) -> str:
+    """A spend or designation import, a threshold change or a new account (what account_snapshots is
+    refreshed for), or else an order or complaint command (what bumps its running totals)."""
+    boss, lead = users
+    with engine.connect() as conn:
+        codes = conn.scalars(select(Account.code).order_by(Account.id)).all()
+        province, city = conn.execute(
+            select(OrgUnit.code, OrgUnit.id).where(OrgUnit.level == "province").order_by(OrgUnit.id).limit(1)
+        ).one()
+        city = conn.scalar(select(OrgUnit.code).where(OrgUnit.parent_id == city).limit(1))
+    months = [dt.date(2025, 8, 1) + dt.timedelta(days=31 * i) for i in range(15)]
+    pick = rng.random() if step >= 4 else (0.1, 0.4, 0.55, 0.62)[step]  # each kind at least once, then at random
+    if pick < 0.3:
+        rows = [
+            f"{rng.choice(codes)},{rng.choice(months):%Y-%m},{rng.choice([0, 480, 2100.5, 4000, 9100.25])}"
+            for _ in range(rng.randint(1, 4))
+        ]
+        import_text(engine, boss, "monthly_spend", "account_code,month,amount\n" + "\n".join(sorted(set(rows))))
+        return "spend"
+    if pick < 0.5:
+        day = dt.date(2025, 6, 1) + dt.timedelta(days=rng.randrange(480))
+        category = rng.choice(["important", "group", "strategic"])
+        text = f"account_code,category,valid_from,valid_to,reason\n{rng.choice(codes)},{category},{day},,test\n"
+        import_text(engine, boss, "designations", text)
+        return "designation"
+    if pick < 0.6:
+        with write_session(engine) as s:
+            amount = rng.choice([1800, 2500, 3300, 4200])
+            set_threshold(session=s, user=boss, amount=amount, effective_from=rng.choice(months).replace(day=1))
+        return "threshold"
+    if pick < 0.65:
+        row = f"new{step},New,finance,{province},{city},,,2026-01-05"
+        import_text(engine, boss, "accounts", "code,name,industry,province,city,manager,parent_code,created_on\n" + row)
+        return "account"
+    return random_write(engine, lead, rng, step)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_account_snapshots_equal_a_recomputation_after_imports_thresholds_and_commands(loaded, seed):
+    """After random spend and designation imports, threshold changes, new accounts, and order and complaint
+    commands, every rollup (account_snapshots among them) equals a recomputation from the raw rows."""
+    engine, rng = loaded, random.Random(seed)
+    users = (admin(engine), writer(engine))
+    done: dict[str, int] = {}
+    for step in range(60):
+        try:
+            name = tiers_write(engine, users, rng, step)
+        except CommandError:
+            continue
+        done[name] = done.get(name, 0) + 1
+    assert {"spend", "designation", "threshold", "advance_order"} <= set(done), done
+    with engine.connect() as conn:
+        assert rollups.differences(conn) == []
+
+
+def test_account_snapshots_grow_to_a_new_month_for_every_account(loaded):
+    """A refresh in a month the rollup does not hold yet adds that month for every account, not only the
+    refreshed ones, so that a read of it is exact for all."""
+    engine = loaded
+    later = dt.date.today() + dt.timedelta(days=70)
+    with engine.begin() as conn:
+        first, last = rollups.snapshots_held(conn)
+        account = conn.scalar(select(Account.id).limit(1))
+        rollups.refresh_snapshots(conn, account_ids=[account], today=later)
+        assert rollups.snapshots_held(conn) == (first, later.replace(day=1))
+        assert conn.scalar(
+            select(func.count()).where(rollups.SNAPSHOTS.c.month == later.replace(day=1))
+        ) == conn.scalar(select(func.count()).select_from(Account))
+        assert rollups.differences(conn) == []
+
+
+def test_tiers_reads_from_account_snapshots_equal_the_raw_reads_on_both_databases(loaded, monkeypatch):
+    """On the small data set, on SQLite and on PostgreSQL, every Tiers read gives the same answer from
+    account_snapshots as from the raw rows (the SQL of both paths differs by dialect)."""
+    with loaded.connect() as conn:
+        cases = [(s, p) for s in _demo_scopes(conn)[:2] for p in TIERS_PERIODS[:2]]
+        rolled = {name: [read(conn, *case) for case in cases] for name, read in TIERS_READS.items()}
+        monkeypatch.setattr(flow, "serves_accounts", lambda *args, **kwargs: False)
+        monkeypatch.setattr(flow, "serves", lambda *args, **kwargs: False)
+        raw = {name: [read(conn, *case) for case in cases] for name, read in TIERS_READS.items()}
+    for name in TIERS_READS:
+        for case, a, b in zip(cases, rolled[name], raw[name], strict=True):
+            if isinstance(a, pd.DataFrame):
+                pd.testing.assert_frame_equal(
+                    a.reset_index(drop=True), b.reset_index(drop=True), obj=f"{name} {case}", check_dtype=False
+                )
+            else:
+                assert a.keys() == b.keys() and all(
+                    a[k] == b[k] if a[k] is None or b[k] is None else a[k] == pytest.approx(b[k], rel=1e-9) for k in a
+                ), (name, case, a, b)

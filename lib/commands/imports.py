@@ -74,12 +74,17 @@ def commit_import(
         _write_regions(session, plan, steps)
     elif kind == "accounts":
         _write_accounts(session, plan, steps)
+        added = _ids_by_code(session, {row["code"] for row in plan.inserts})
+        rollups.refresh_snapshots(session.connection(), account_ids=set(added.values()), today=today)
     elif kind == "monthly_spend":
         _write_spend(session, plan, steps)
         derivation.rederive_high_value(
             session, since=plan.earliest_month, account_ids=sorted(plan.account_ids), actor_id=user.id, today=today
         )
         rollups.refresh_spend(session.connection(), account_ids=plan.account_ids)
+        rollups.refresh_snapshots(
+            session.connection(), account_ids=plan.account_ids, since=plan.earliest_month, today=today
+        )
     else:
         _write_designations(session, plan, user, steps)
         derivation.refresh_categories(session, account_ids=sorted(plan.account_ids), today=today)

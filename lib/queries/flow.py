@@ -10,12 +10,14 @@ categories) reads the raw rows. Reads that use a rollup declare the raw table it
 from __future__ import annotations
 
 import datetime as dt
+from typing import Optional
 
-from sqlalchemy import ColumnElement, Float, Table, case, cast, func
+from sqlalchemy import ColumnElement, Connection, Float, Table, case, cast, func, literal_column
 
 from lib.access import Scope
 from lib.models import CategoryMonth, OrderDay, SpendMonth, StageFlowDay, SurveyDay
-from lib.rollups import NATIONAL_TOTAL, PROVINCE_TOTAL
+from lib.periods import month_start
+from lib.rollups import NATIONAL_TOTAL, PROVINCE_TOTAL, snapshots_held
 
 FLOW = StageFlowDay.__table__
 SURVEY_DAYS = SurveyDay.__table__
@@ -37,6 +39,24 @@ def serves_durations(scope: Scope, categories: tuple[str, ...] = ()) -> bool:
 def serves_accounts(scope: Scope) -> bool:
     """Whether the per-account rollup can answer (any scope: it keeps the account and its region)."""
     return scope.level != "none"
+
+
+def snapshot_month(conn: Connection, scope: Scope, day: dt.date, since: Optional[dt.date] = None) -> Optional[dt.date]:
+    """The month of `day` when account_snapshots can answer for the scope on `day`: `day` is the month's
+    last day and the rollup holds that month (and every month from the month of `since` on)."""
+    if (day + dt.timedelta(days=1)).day != 1 or not serves_accounts(scope):
+        return None
+    held = snapshots_held(conn)
+    month = month_start(day)
+    first = month if since is None else min(month_start(since), month)
+    return month if held is not None and held[0] <= first and month <= held[1] else None
+
+
+def read_mask(mask: ColumnElement) -> ColumnElement:
+    """An account_snapshots mask for a condition on all of a month's rows, written so that SQLite reads them
+    in key order (one stretch of the table) rather than through the potential index and a lookup per row,
+    which takes several times as long for the key accounts of a month."""
+    return mask + literal_column("0")
 
 
 def region_column(scope: Scope, table: Table = FLOW) -> ColumnElement:

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Connection, and_, case, distinct, func, or
 
 from lib.access import Scope, scope_condition
 from lib.domain import CATEGORIES, CATEGORY_BITS, categories_of, is_premium
-from lib.models import Complaint, Designation, MonthlySpend, Order, OrderEvent, Revisit, Survey
+from lib.models import AccountSnapshot, Complaint, Designation, MonthlySpend, Order, OrderEvent, Revisit, Survey
 from lib.periods import Period
 from lib.queries import flow, reads
 from lib.queries.filters import category_condition
@@ -21,6 +21,7 @@ SURVEYS = Survey.__table__
 EVENTS = OrderEvent.__table__
 SPEND = MonthlySpend.__table__
 REVISITS = Revisit.__table__
+SNAPSHOTS = AccountSnapshot.__table__
 
 
 def category_bit(column):
@@ -31,6 +32,17 @@ def category_bit(column):
 @reads("designations")
 def category_combinations(conn: Connection, scope: Scope, day: dt.date) -> pd.DataFrame:
     """Accounts per exact set of categories (as a bit mask) on `day`: columns mask, accounts."""
+    month = flow.snapshot_month(conn, scope, day)
+    if month is not None:  # each account's categories at the month's end are in account_snapshots
+        mask = flow.read_mask(SNAPSHOTS.c.mask)
+        stmt = (
+            select(mask.label("mask"), func.count().label("accounts"))
+            .where(SNAPSHOTS.c.month == month, mask > 0, scope_condition(scope, SNAPSHOTS))
+            .group_by(mask)
+            .order_by(mask)
+        )
+        rows = conn.execute(stmt).all()
+        return pd.DataFrame(rows, columns=["mask", "accounts"]).astype({"mask": "int64", "accounts": "int64"})
     per_account = (
         select(DES.c.account_id, func.sum(distinct(category_bit(DES.c.category))).label("mask"))
         .where(

@@ -7,6 +7,11 @@ state "at the end of a period" is the state on its last day, "at its start" the 
 day before it (the end of the previous period). Trailing spend on a day is the spend of that
 day's month and the two months before it, divided by 3 (months without spend count as 0),
 the window in which the high-value designations are derived.
+
+On a month's last day all of this is in account_snapshots (lib/rollups.py): each account's categories
+that day, its trailing spend, and running totals whose difference over whole months gives its spend,
+surveys and stage intervals in them. Reads use it when it holds the months they need, and the raw rows
+otherwise (a period that does not end on a month's last day, months outside the range it holds).
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ from lib.domain import (
 )
 from lib.models import (
     Account,
+    AccountSnapshot,
     AccountStageMonth,
     Designation,
     HighValueThreshold,
@@ -60,7 +66,7 @@ from lib.models import (
     Survey,
     User,
 )
-from lib.periods import Period, add_months, whole_months
+from lib.periods import Period, add_months, month_start, whole_months
 from lib.queries import flow, reads
 from lib.queries.accounts import category_count
 from lib.queries.overview import category_bit
@@ -75,6 +81,7 @@ USERS = User.__table__
 ORG = OrgUnit.__table__
 THRESHOLDS = HighValueThreshold.__table__
 ACCOUNT_MONTHS = AccountStageMonth.__table__
+SNAPSHOTS = AccountSnapshot.__table__
 
 ALL_MASKS = tuple(range(1, 2 ** len(CATEGORIES)))  # the 15 non-empty sets of categories
 GROUPINGS = ("province", "city", "manager", "industry")
@@ -133,6 +140,31 @@ def masks_on(scope: Scope, day: dt.date, categories: tuple[str, ...] = ()) -> CT
     if categories:
         stmt = stmt.having(mask.op("&")(sum(CATEGORY_BITS[c] for c in set(categories))) != 0)
     return stmt.cte("masks")
+
+
+def _whole_months(period: Period) -> bool:
+    return period.start.day == 1 and period.end.day == 1
+
+
+def _snapshot_masks(month: dt.date, scope: Scope, categories: tuple[str, ...] = ()):
+    """masks_on from account_snapshots: (account_id, mask) of the key accounts in scope at the month's end."""
+    s = SNAPSHOTS.c
+    stmt = select(s.account_id, s.mask).where(
+        s.month == month, flow.read_mask(s.mask) > 0, scope_condition(scope, SNAPSHOTS)
+    )
+    if categories:
+        stmt = stmt.where(s.mask.op("&")(sum(CATEGORY_BITS[c] for c in set(categories))) != 0)
+    return stmt.cte("masks")
+
+
+def key_masks(conn: Connection, scope: Scope, day: dt.date, categories: tuple[str, ...] = ()) -> CTE:
+    """masks_on(scope, day, categories), read from account_snapshots when it holds `day`."""
+    month = flow.snapshot_month(conn, scope, day)
+    return masks_on(scope, day, categories) if month is None else _snapshot_masks(month, scope, categories)
+
+
+def _fen(amount: Decimal) -> int:
+    return int(amount * 100)
 
 
 def trailing_spend(scope: Scope, day: dt.date):
@@ -196,6 +228,52 @@ def intersections(conn: Connection, scope: Scope, period: Period) -> pd.DataFram
     the satisfaction index (mean survey score in the period) and surveys; the stage intervals of
     their orders that ended in the period and how many within target, and the on-time rate.
     """
+    month = flow.snapshot_month(conn, scope, period.last_day, add_months(period.start, -1))
+    if month is not None and _whole_months(period):
+        stmt = _intersections_from_snapshots(scope, period, month)
+    else:
+        stmt = _intersections_from_raw(scope, period)
+    found = _frame(conn.execute(stmt).all(), INTERSECTION_COLUMNS[:7]).astype({"mask": "int64"})
+    whole = ["accounts", "surveys", "stages_ended", "stages_on_time"]
+    frame = found.set_index("mask").reindex(ALL_MASKS).rename_axis("mask")  # the empty ones too
+    frame = frame.fillna({c: 0 for c in [*whole, "revenue"]}).astype({c: "int64" for c in whole})
+    frame = frame.astype({"revenue": "float64", "satisfaction_index": "float64"})
+    frame["on_time_rate"] = frame["stages_on_time"] / frame["stages_ended"].where(frame["stages_ended"] > 0)
+    frame["degree"] = [len(categories_of(m)) for m in ALL_MASKS]
+    frame["premium"] = [is_premium(m) for m in ALL_MASKS]
+    return frame.reset_index()[INTERSECTION_COLUMNS]
+
+
+def _intersections_from_snapshots(scope: Scope, period: Period, month: dt.date) -> Select:
+    """Per intersection at the month's end, the differences of its accounts' running totals between that
+    month and the one before the period (the same columns as _intersections_from_raw)."""
+    end, before = aliased(SNAPSHOTS, name="at_end"), aliased(SNAPSHOTS, name="before")
+
+    def moved(column: str):
+        return func.sum(end.c[column] - before.c[column])
+
+    surveys = moved("surveys")
+    return (
+        select(
+            flow.read_mask(end.c.mask).label("mask"),
+            func.count().label("accounts"),
+            (moved("spend_fen") / 100.0).label("revenue"),
+            surveys.label("surveys"),
+            (moved("score_centi") / (100.0 * func.nullif(surveys, 0))).label("mean_score"),
+            moved("exited").label("ended"),
+            moved("on_time").label("on_time"),
+        )
+        .select_from(
+            end.join(
+                before, and_(before.c.account_id == end.c.account_id, before.c.month == add_months(period.start, -1))
+            )
+        )
+        .where(end.c.month == month, flow.read_mask(end.c.mask) > 0, scope_condition(scope, end))
+        .group_by(flow.read_mask(end.c.mask))
+    )
+
+
+def _intersections_from_raw(scope: Scope, period: Period) -> Select:
     masks = masks_on(scope, period.last_day)
     counts = select(masks.c.mask, func.count().label("accounts")).group_by(masks.c.mask).subquery()
     revenue = (
@@ -215,7 +293,7 @@ def intersections(conn: Connection, scope: Scope, period: Period) -> pd.DataFram
         .subquery()
     )
     stages = _stage_counts_per_mask(masks, scope, period)
-    stmt = select(
+    return select(
         counts.c.mask,
         counts.c.accounts,
         revenue.c.revenue,
@@ -228,15 +306,6 @@ def intersections(conn: Connection, scope: Scope, period: Period) -> pd.DataFram
         .outerjoin(surveys, surveys.c.mask == counts.c.mask)
         .outerjoin(stages, stages.c.mask == counts.c.mask)
     )
-    found = _frame(conn.execute(stmt).all(), INTERSECTION_COLUMNS[:7]).astype({"mask": "int64"})
-    whole = ["accounts", "surveys", "stages_ended", "stages_on_time"]
-    frame = found.set_index("mask").reindex(ALL_MASKS).rename_axis("mask")  # the empty ones too
-    frame = frame.fillna({c: 0 for c in [*whole, "revenue"]}).astype({c: "int64" for c in whole})
-    frame = frame.astype({"revenue": "float64", "satisfaction_index": "float64"})
-    frame["on_time_rate"] = frame["stages_on_time"] / frame["stages_ended"].where(frame["stages_ended"] > 0)
-    frame["degree"] = [len(categories_of(m)) for m in ALL_MASKS]
-    frame["premium"] = [is_premium(m) for m in ALL_MASKS]
-    return frame.reset_index()[INTERSECTION_COLUMNS]
 
 
 def _stage_counts_per_mask(masks: CTE, scope: Scope, period: Period):
@@ -314,6 +383,49 @@ def intersection_accounts(
 ) -> tuple[pd.DataFrame, int]:
     """Key accounts at the end of the period in one intersection (or category, or all), also in any
     of `categories`: up to `limit` rows, largest spend in the period first, and how many match."""
+    month = flow.snapshot_month(conn, scope, period.last_day, add_months(period.start, -1))
+    if month is not None and _whole_months(period):
+        masks = _snapshot_masks(month, scope, categories)
+        total = conn.scalar(select(func.count()).select_from(masks).where(combo_condition(masks.c.mask, combo)))
+        spend = _snapshot_spend(scope, period, month, combo, categories)
+        # The `limit` largest, and any tied with the last of them (the order among ties is by code).
+        top = select(spend.c.fen).order_by(spend.c.fen.desc()).limit(limit).subquery()
+        spend = select(spend).where(spend.c.fen >= select(func.min(top.c.fen)).scalar_subquery()).subquery()
+    else:
+        spend, total = _account_spend_from_raw(conn, scope, period, combo, categories)
+    stmt = (
+        _with_account_details(select(spend.c.mask, spend.c.spend), spend, spend.c.account_id, scope)
+        .order_by(spend.c.spend.desc(), ACCOUNTS.c.code)
+        .limit(limit)
+    )
+    frame = _frame(conn.execute(stmt).all(), ACCOUNT_COLUMNS)
+    return frame.astype({"mask": "int64", "spend": "float64"}), int(total or 0)
+
+
+def _snapshot_spend(scope: Scope, period: Period, month: dt.date, combo: str, categories: tuple[str, ...]):
+    """Subquery (account_id, mask, spend, fen) from account_snapshots: the key accounts at the end of
+    `month` in the intersection and any of `categories`, with their spend in the (whole-month) period."""
+    end, before = aliased(SNAPSHOTS, name="at_end"), aliased(SNAPSHOTS, name="before")
+    fen = end.c.spend_fen - before.c.spend_fen
+    stmt = (
+        select(end.c.account_id, end.c.mask, (fen / 100.0).label("spend"), fen.label("fen"))
+        .select_from(
+            end.join(
+                before, and_(before.c.account_id == end.c.account_id, before.c.month == add_months(period.start, -1))
+            )
+        )
+        .where(end.c.month == month, combo_condition(flow.read_mask(end.c.mask), combo), scope_condition(scope, end))
+    )
+    if categories:
+        stmt = stmt.where(end.c.mask.op("&")(sum(CATEGORY_BITS[c] for c in set(categories))) != 0)
+    # Worked out once: the caller keeps the largest few, and PostgreSQL would otherwise join every key
+    # account to its details before cutting.
+    return stmt.cte("spend").prefix_with("MATERIALIZED")
+
+
+def _account_spend_from_raw(conn: Connection, scope: Scope, period: Period, combo: str, categories: tuple[str, ...]):
+    """Subquery (account_id, mask, spend) of the key accounts at the period's end in the intersection and
+    any of `categories`, with their spend in the period; and how many there are."""
     masks = masks_on(scope, period.last_day, categories)
     chosen = combo_condition(masks.c.mask, combo)
     total = conn.scalar(select(func.count()).select_from(masks).where(chosen))
@@ -334,13 +446,7 @@ def intersection_accounts(
         .group_by(masks.c.account_id, masks.c.mask)
         .subquery()
     )
-    stmt = (
-        _with_account_details(select(spend.c.mask, spend.c.spend), spend, spend.c.account_id, scope)
-        .order_by(spend.c.spend.desc(), ACCOUNTS.c.code)
-        .limit(limit)
-    )
-    frame = _frame(conn.execute(stmt).all(), ACCOUNT_COLUMNS)
-    return frame.astype({"mask": "int64", "spend": "float64"}), int(total or 0)
+    return spend, total
 
 
 def _with_account_details(stmt: Select, source, account_id, scope: Scope) -> Select:
@@ -378,7 +484,10 @@ def key_account_distribution(
     """
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
-    masks = masks_on(scope, day, categories)
+    month = flow.snapshot_month(conn, scope, day)
+    if month is not None and by in ("province", "city"):
+        return _distribution_by_region(conn, scope, month, by, categories)
+    masks = key_masks(conn, scope, day, categories)
     premium = category_count(masks.c.mask) >= 2
     if by in ("province", "city"):
         key = ACCOUNTS.c.province_id if by == "province" else ACCOUNTS.c.city_id
@@ -402,6 +511,32 @@ def key_account_distribution(
     distinct_names = names[:1] if names[0] is names[1] else names
     grouping = (key, *distinct_names, premium)
     stmt = stmt.where(scope_condition(scope, ACCOUNTS)).group_by(*grouping).order_by(*grouping)
+    frame = _frame(conn.execute(stmt).all(), ["key", "name_en", "name_zh", "premium", "accounts"])
+    return frame.astype({"premium": "bool", "accounts": "int64"})
+
+
+def _distribution_by_region(
+    conn: Connection, scope: Scope, month: dt.date, by: str, categories: tuple[str, ...]
+) -> pd.DataFrame:
+    """key_account_distribution per province or city from account_snapshots, which has the region of
+    each account: counted there, then named."""
+    s = SNAPSHOTS.c
+    region = s.province_id if by == "province" else s.city_id
+    premium = category_count(flow.read_mask(s.mask)) >= 2
+    where = [s.month == month, flow.read_mask(s.mask) > 0, scope_condition(scope, SNAPSHOTS)]
+    if categories:
+        where.append(s.mask.op("&")(sum(CATEGORY_BITS[c] for c in set(categories))) != 0)
+    counts = (
+        select(region.label("key"), premium.label("premium"), func.count().label("accounts"))
+        .where(*where)
+        .group_by(region, premium)
+        .subquery()
+    )
+    stmt = (
+        select(counts.c.key, ORG.c.name_en, ORG.c.name_zh, counts.c.premium, counts.c.accounts)
+        .select_from(counts.outerjoin(ORG, ORG.c.id == counts.c.key))
+        .order_by(counts.c.key, ORG.c.name_en, ORG.c.name_zh, counts.c.premium)
+    )
     frame = _frame(conn.execute(stmt).all(), ["key", "name_en", "name_zh", "premium", "accounts"])
     return frame.astype({"premium": "bool", "accounts": "int64"})
 
@@ -438,6 +573,32 @@ def _what_if_base(scope: Scope, day: dt.date, now_cut: Decimal, new_cut: Decimal
     )
 
 
+def _base(conn: Connection, scope: Scope, day: dt.date, now_cut: Decimal, new_cut: Decimal, *, manager: bool):
+    """_what_if_base, from account_snapshots when it holds `day` (with the manager only when asked for;
+    accounts that are key at neither threshold are left out, as they count nowhere)."""
+    month = flow.snapshot_month(conn, scope, day)
+    if month is None:
+        return _what_if_base(scope, day, now_cut, new_cut)
+    s = SNAPSHOTS.c
+    designated = sum(case((s.mask.op("&")(CATEGORY_BITS[c]) != 0, 1), else_=0) for c in DESIGNATED_CATEGORIES)
+    columns = [
+        s.account_id,
+        designated.label("designated"),
+        case((s.trailing_fen >= _fen(now_cut), 1), else_=0).label("hv_now"),
+        case((s.trailing_fen >= _fen(new_cut), 1), else_=0).label("hv_new"),
+    ]
+    where = [
+        s.month == month,
+        or_(s.mask.op("&")(sum(CATEGORY_BITS[c] for c in DESIGNATED_CATEGORIES)) != 0,
+            s.trailing_fen >= _fen(min(now_cut, new_cut))),
+        scope_condition(scope, SNAPSHOTS),
+    ]  # fmt: skip
+    stmt = select(*columns).where(*where)
+    if manager:
+        stmt = stmt.add_columns(ACCOUNTS.c.manager_id).join_from(SNAPSHOTS, ACCOUNTS, ACCOUNTS.c.id == s.account_id)
+    return stmt.subquery("base")
+
+
 def _flags(base):
     """(key now, key what-if, premium now, premium what-if) as 0/1 SQL expressions."""
 
@@ -462,7 +623,7 @@ def threshold_what_if(conn: Connection, scope: Scope, period: Period, *, thresho
     """
     day = period.last_day
     current = threshold_on(conn, day)
-    base = _what_if_base(scope, day, high_value_cut(current), high_value_cut(threshold))
+    base = _base(conn, scope, day, high_value_cut(current), high_value_cut(threshold), manager=False)
     key_now, key_new, premium_now, premium_new = _flags(base)
     pairs = {
         "high_value": (base.c.hv_now, base.c.hv_new),
@@ -492,7 +653,7 @@ def manager_workload(
     managers, mean_now, mean_what_if, max_now, max_what_if. Accounts without a manager are left out.
     """
     day = period.last_day
-    base = _what_if_base(scope, day, high_value_cut(threshold_on(conn, day)), high_value_cut(threshold))
+    base = _base(conn, scope, day, high_value_cut(threshold_on(conn, day)), high_value_cut(threshold), manager=True)
     key_now, key_new, _, _ = _flags(base)
     per_manager = (
         select(base.c.manager_id, func.sum(key_now).label("now"), func.sum(key_new).label("what_if"))
@@ -501,25 +662,27 @@ def manager_workload(
         .having(func.sum(key_now) + func.sum(key_new) > 0)
         .subquery()
     )
-    summary = (
-        conn.execute(
-            select(
-                func.count().label("managers"),
-                func.avg(per_manager.c.now).label("mean_now"),
-                func.avg(per_manager.c.what_if).label("mean_what_if"),
-                func.max(per_manager.c.now).label("max_now"),
-                func.max(per_manager.c.what_if).label("max_what_if"),
-            )
-        )
-        .mappings()
-        .one()
-    )
+    # The summary over all of them rides along on each of the top rows (window sums are taken before LIMIT),
+    # so that the accounts are read once.
+    everyone = {"partition_by": None}
     top = conn.execute(
-        select(USERS.c.name, per_manager.c.now, per_manager.c.what_if)
+        select(
+            USERS.c.name,
+            per_manager.c.now,
+            per_manager.c.what_if,
+            func.count().over(**everyone).label("managers"),
+            func.avg(per_manager.c.now).over(**everyone).label("mean_now"),
+            func.avg(per_manager.c.what_if).over(**everyone).label("mean_what_if"),
+            func.max(per_manager.c.now).over(**everyone).label("max_now"),
+            func.max(per_manager.c.what_if).over(**everyone).label("max_what_if"),
+        )
         .select_from(per_manager.join(USERS, USERS.c.id == per_manager.c.manager_id))
         .order_by(per_manager.c.what_if.desc(), (per_manager.c.what_if - per_manager.c.now).desc(), USERS.c.name)
         .limit(limit)
     ).all()
+    none = {"managers": 0, "mean_now": None, "mean_what_if": None, "max_now": 0, "max_what_if": 0}
+    summary = top[0]._mapping if top else none
+    top = [row[:3] for row in top]
     frame = _frame(top, ["manager", "now", "what_if"]).astype({"now": "int64", "what_if": "int64"})
     frame["change"] = frame["what_if"] - frame["now"]
     stats = {
@@ -550,11 +713,26 @@ def potential_accounts(
     """
     day = period.last_day
     threshold = threshold_on(conn, day)
-    spend = trailing_spend(scope, day)
-    potential = (
-        spend.c.spend_3m >= literal(potential_cut(threshold), Numeric(14, 2)),
-        _not_key_on(spend.c.account_id, day),
-    )
+    month = flow.snapshot_month(conn, scope, day)
+    if month is None:
+        spend = trailing_spend(scope, day)
+        potential = (
+            spend.c.spend_3m >= literal(potential_cut(threshold), Numeric(14, 2)),
+            _not_key_on(spend.c.account_id, day),
+        )
+    else:
+        s = SNAPSHOTS.c
+        spend = (
+            select(s.account_id, (s.trailing_fen / 100.0).label("spend_3m"))
+            .where(
+                s.month == month,
+                s.mask == 0,
+                s.trailing_fen >= _fen(potential_cut(threshold)),
+                scope_condition(scope, SNAPSHOTS),
+            )
+            .subquery("trailing")
+        )
+        potential = ()
     total = conn.scalar(select(func.count()).select_from(spend).where(*potential))
     average = spend.c.spend_3m / 3
     stmt = (
@@ -606,6 +784,48 @@ def _candidate_spend(scope: Scope, windows: list[Period]) -> CTE:
 def _conversion(conn: Connection, scope: Scope, windows: list[Period]) -> pd.DataFrame:
     """Per window: accounts potential at its start (on the day before it) and how many of them got
     a category during it (a designation starting in the window)."""
+    first = windows[0].start - dt.timedelta(days=1)
+    whole = all(_whole_months(w) for w in windows)
+    if whole and flow.snapshot_month(conn, scope, windows[-1].last_day, first) is not None:
+        found = _conversion_from_snapshots(conn, scope, windows)
+    else:
+        found = _conversion_from_raw(conn, scope, windows)
+    rows = [(window.start, window.end, *found.get(n, (0, 0))) for n, window in enumerate(windows)]
+    frame = pd.DataFrame(rows, columns=["start", "end", "potential", "converted"])
+    frame["rate"] = [_ratio(c, p) for p, c in zip(frame["potential"], frame["converted"], strict=True)]
+    return frame
+
+
+def _conversion_from_snapshots(conn: Connection, scope: Scope, windows: list[Period]) -> dict[int, tuple[int, int]]:
+    """_conversion_from_raw for windows of whole months, from account_snapshots: the accounts without a
+    category at the end of the month before each window, with trailing spend from the cut, and whether a
+    designation of theirs starts in one of the window's months."""
+    start, end = aliased(SNAPSHOTS, name="at_start"), aliased(SNAPSHOTS, name="at_end")
+    parts = []
+    for n, window in enumerate(windows):
+        day = window.start - dt.timedelta(days=1)
+        if window.end == add_months(window.start, 1):  # one month: all in the row of the month before
+            became_key, source = start.c.designations_next > 0, start
+        else:
+            became_key = end.c.designations > start.c.designations
+            on_end = and_(end.c.account_id == start.c.account_id, end.c.month == add_months(window.end, -1))
+            source = start.join(end, on_end)
+        parts.append(
+            select(literal(n).label("n"), case((became_key, 1), else_=0).label("converted"))
+            .select_from(source)
+            .where(
+                start.c.month == month_start(day),
+                start.c.mask == 0,
+                start.c.trailing_fen >= _fen(potential_cut(threshold_on(conn, day))),
+                scope_condition(scope, start),
+            )
+        )
+    rows = union_all(*parts).subquery()
+    stmt = select(rows.c.n, func.count(), func.sum(rows.c.converted)).group_by(rows.c.n)
+    return {int(n): (int(p), int(c or 0)) for n, p, c in conn.execute(stmt)}
+
+
+def _conversion_from_raw(conn: Connection, scope: Scope, windows: list[Period]) -> dict[int, tuple[int, int]]:
     parts = []
     for n, window in enumerate(windows):
         day = window.start - dt.timedelta(days=1)
@@ -634,11 +854,7 @@ def _conversion(conn: Connection, scope: Scope, windows: list[Period]) -> pd.Dat
         .subquery()
     )
     stmt = select(per_account.c.n, func.count(), func.sum(per_account.c.converted)).group_by(per_account.c.n)
-    found = {int(n): (int(p), int(c or 0)) for n, p, c in conn.execute(stmt)}
-    rows = [(window.start, window.end, *found.get(n, (0, 0))) for n, window in enumerate(windows)]
-    frame = pd.DataFrame(rows, columns=["start", "end", "potential", "converted"])
-    frame["rate"] = [_ratio(c, p) for p, c in zip(frame["potential"], frame["converted"], strict=True)]
-    return frame
+    return {int(n): (int(p), int(c or 0)) for n, p, c in conn.execute(stmt)}
 
 
 @reads("designations", "monthly_spend", "high_value_thresholds")
