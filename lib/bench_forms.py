@@ -173,9 +173,7 @@ def forms(session: Session) -> list[tuple[str, Callable[[], tuple[str, Callable[
         # raised by ¥500 from the first of the data's latest month: that month's membership is re-derived
         as_of = common.data_as_of(session.connection(), everywhere.scope)
         amount = threshold_on(session.connection(), as_of) + 500
-        return ADMIN, lambda s, u: set_threshold(
-            session=s, user=u, amount=amount, effective_from=month_start(as_of), today=as_of
-        )
+        return ADMIN, lambda s, u: set_threshold(session=s, user=u, amount=amount, effective_from=month_start(as_of))
 
     prepares = (revisit, complaint, complaint_step, order_from_complaint, order_step, plan, threshold)
     return list(zip(FORMS, prepares, strict=True))

@@ -17,7 +17,7 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from lib import rollups
@@ -66,6 +66,42 @@ def threshold_cents(conn: Connection, months: list[dt.date]) -> np.ndarray:
                 amount = value
         cuts.append(round(3 * 100 * float(amount)))
     return np.array(cuts, dtype=np.int64)
+
+
+NEAR_CUT_CENTS = 100  # a yuan of slack around the cuts, far more than any rounding of the spend
+
+
+def months_with_spend_from(conn: Connection, since: dt.date) -> list[dt.date]:
+    """The months from the month of `since` to the latest month with spend (none when there is no spend
+    from then on)."""
+    latest = conn.scalar(select(func.max(SPEND.c.month)))
+    if latest is None:
+        return []
+    return month_starts(month_start(since), dt.date.fromisoformat(str(latest)[:10]))
+
+
+def accounts_near_cuts(
+    conn: Connection, months: list[dt.date], before: np.ndarray, after: np.ndarray
+) -> Optional[list[int]]:
+    """The accounts whose high-value membership can differ between two sets of per-month cuts (the
+    threshold before and after a change): those whose trailing three-month spend in one of `months` lies
+    between that month's two cuts. Every other account is in, or out, in every month either way. Read from
+    account_snapshots; None when it does not hold all of `months` (then every account must be looked at)."""
+    held = rollups.snapshots_held(conn)
+    if not months or held is None or months[0] < held[0] or months[-1] > held[1]:
+        return None
+    snaps = rollups.SNAPSHOTS.c
+    lows = np.minimum(before, after) - NEAR_CUT_CENTS
+    highs = np.maximum(before, after) + NEAR_CUT_CENTS
+    bands = [  # plain ints: the database driver cannot bind numpy's
+        and_(snaps.month == month, snaps.trailing_fen >= int(low), snaps.trailing_fen < int(high))
+        for month, low, high, same in zip(months, lows, highs, before == after, strict=True)
+        if not same
+    ]
+    if not bands:
+        return []
+    stmt = select(snaps.account_id).where(snaps.month >= months[0], snaps.month <= months[-1], or_(*bands))
+    return sorted({int(a) for a in conn.scalars(stmt.distinct())})
 
 
 def _spend_cents(

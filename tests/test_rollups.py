@@ -8,8 +8,9 @@ import random
 import pandas as pd
 import pytest
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
-from lib import imports, rollups, sample_data
+from lib import derivation, imports, rollups, sample_data
 from lib.access import NATIONAL, CurrentUser, Scope
 from lib.commands import CommandError
 from lib.commands.complaints import (
@@ -23,7 +24,7 @@ from lib.commands.orders import advance_order, hold_order, resume_order, urge_or
 from lib.commands.revisits import log_revisit
 from lib.commands.settings import set_threshold
 from lib.db import make_engine, write_session
-from lib.models import Account, Complaint, Order, OrderEvent, OrgUnit, StageFlowDay, Survey, User
+from lib.models import Account, Complaint, Designation, Order, OrderEvent, OrgUnit, StageFlowDay, Survey, User
 from lib.periods import Period, default_period
 from lib.queries import flow, order_flow, overview, regions, satisfaction, tiers
 
@@ -484,3 +485,47 @@ def test_tiers_reads_from_account_snapshots_equal_the_raw_reads_on_both_database
                 assert a.keys() == b.keys() and all(
                     a[k] == b[k] if a[k] is None or b[k] is None else a[k] == pytest.approx(b[k], rel=1e-9) for k in a
                 ), (name, case, a, b)
+
+
+def derived_state(conn) -> tuple[list[tuple], list[tuple]]:
+    """The high-value stretches and each account's categories and grade, in a comparable form."""
+    stretches = conn.execute(
+        select(Designation.account_id, Designation.valid_from, Designation.valid_to)
+        .where(Designation.category == "high_value")
+        .order_by(Designation.account_id, Designation.valid_from)
+    ).all()
+    accounts = conn.execute(
+        select(Account.id, Account.category_mask, Account.service_grade, Account.lifecycle_stage).order_by(Account.id)
+    ).all()
+    return [tuple(map(str, r)) for r in stretches], [tuple(r) for r in accounts]
+
+
+@pytest.mark.parametrize("amount, effective_from", [(3600, dt.date(2026, 10, 1)), (1500, dt.date(2026, 3, 1))])
+def test_a_threshold_change_rederives_only_the_accounts_near_the_cuts_and_gets_the_same_result(
+    loaded, monkeypatch, amount, effective_from
+):
+    """The threshold change looks only at accounts whose trailing spend lies between the old and the new
+    cut (from account_snapshots); the memberships it writes are those a re-derivation of every account
+    writes."""
+    engine = loaded
+    outcomes, looked_at = [], []
+    original = derivation.accounts_near_cuts
+
+    def near(*args):
+        found = original(*args)
+        looked_at.append(found)
+        return found
+
+    for restricted in (True, False):
+        monkeypatch.setattr(derivation, "accounts_near_cuts", near if restricted else lambda *args: None)
+        with engine.connect() as conn, conn.begin() as transaction:
+            session = Session(bind=conn, join_transaction_mode="create_savepoint")
+            result = set_threshold(session=session, user=admin(engine), amount=amount, effective_from=effective_from)
+            session.flush()
+            outcomes.append((result.accounts_changed, derived_state(conn), rollups.differences(conn)))
+            transaction.rollback()
+    (changed, state, wrong), (changed_all, state_all, _) = outcomes
+    assert looked_at[0] is not None and 0 < changed <= len(looked_at[0])
+    with engine.connect() as conn:
+        assert len(looked_at[0]) < conn.scalar(select(func.count()).select_from(Account))
+    assert changed == changed_all and state == state_all and wrong == []

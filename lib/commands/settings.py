@@ -18,6 +18,7 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lib import derivation
 from lib.access import CurrentUser
 from lib.commands import CommandError, ValidationError, audit, utcnow
 from lib.commands.complaints import stage_target_seconds
@@ -87,10 +88,17 @@ def set_threshold(
         errors["effective_from"] = "settings.error.first_of_month"
     if errors:
         raise ValidationError(errors)
+    conn = session.connection()
+    months = derivation.months_with_spend_from(conn, day)
+    before = derivation.threshold_cents(conn, months)
     row = HighValueThreshold(effective_from=day, amount=value, set_by=user.id, set_at=utcnow())
     session.add(row)
     session.flush()
-    changed = rederive_high_value(session, since=day, actor_id=user.id, today=today)
+    # Only accounts whose trailing spend lies between the old and the new cut can change membership.
+    near = derivation.accounts_near_cuts(conn, months, before, derivation.threshold_cents(conn, months))
+    changed = (
+        0 if near == [] else rederive_high_value(session, since=day, account_ids=near, actor_id=user.id, today=today)
+    )
     audit(
         session, user, "set", "high_value_threshold", row.id, amount=value, effective_from=day, accounts_changed=changed
     )
