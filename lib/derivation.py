@@ -17,7 +17,7 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, String, and_, bindparam, delete, func, insert, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from lib import rollups
@@ -107,14 +107,20 @@ def accounts_near_cuts(
 def _spend_cents(
     conn: Connection, account_ids: Optional[Collection[int]], first: dt.date, last: dt.date
 ) -> pd.DataFrame:
-    stmt = select(SPEND.c.account_id, SPEND.c.month, SPEND.c.amount).where(
-        SPEND.c.month >= first, SPEND.c.month <= last
-    )
-    rows = [tuple(row) for row in conn.execute(_where(stmt, SPEND.c.account_id, account_ids))]  # plain tuples:
-    frame = pd.DataFrame(rows, columns=["account_id", "month", "amount"])  # pandas probes a Row's attributes
-    if account_ids is not None:
+    """Columns account_id, month (a date) and cents (the amount in whole fen, rounded as spend_months and
+    account_snapshots round it), for the months [first, last]. The month comes back as text and the cents
+    as an integer, so that the driver's rows need no conversion one by one (a million of them for a
+    threshold change from two years back)."""
+    stmt = select(
+        SPEND.c.account_id, type_coerce(SPEND.c.month, String).label("month"), rollups.fen(SPEND.c.amount)
+    ).where(SPEND.c.month >= first, SPEND.c.month <= last)
+    rows = conn.execute(_where(stmt, SPEND.c.account_id, account_ids)).all()
+    frame = pd.DataFrame(list(map(tuple, rows)), columns=["account_id", "month", "cents"])  # tuples: pandas
+    if account_ids is not None:  # would probe each Row's attributes
         frame = frame[frame["account_id"].isin(list(account_ids))]
-    frame["cents"] = [round(float(a) * 100) for a in frame["amount"]]
+    days = {str(m): m for m in month_starts(first, last)}
+    frame["month"] = frame["month"].astype(str).str[:10].map(days)
+    frame["cents"] = frame["cents"].astype("int64")
     return frame
 
 
@@ -299,7 +305,7 @@ def refresh_categories(
         if (new["mask"], new["grade"], new["stage"]) != (mask or 0, grade, stage):
             changes.append({"row": account_id, **new})
     rollups.refresh_category_months(conn, account_ids=account_ids, today=today, since=since)
-    rollups.refresh_snapshots(conn, account_ids=account_ids, today=today, since=since)
+    rollups.refresh_snapshot_designations(conn, account_ids=account_ids, today=today, since=since)
     if changes:
         conn.execute(
             update(ACCOUNTS)

@@ -635,7 +635,7 @@ def _open_rows(rows) -> dict[tuple, tuple]:
     return {(r[0],): tuple(value(n, v) for n, v in zip(names[1:], r[1:], strict=True)) for r in rows}
 
 
-def _fen(column):
+def fen(column):
     """An amount in fen (hundredths of a yuan), rounded half up, as spend_months counts it."""
     return func.cast(func.floor(column * 100 + 0.5), BigInteger)
 
@@ -669,12 +669,12 @@ def recompute_snapshots(conn: Connection, months: list[dt.date], account_ids=Non
 
     zero = literal(0, BigInteger)
     moves = union_all(
-        select(SPEND.c.account_id, bucket(SPEND.c.month).label("month"), _fen(SPEND.c.amount).label("spend"),
+        select(SPEND.c.account_id, bucket(SPEND.c.month).label("month"), fen(SPEND.c.amount).label("spend"),
                zero.label("surveys"), zero.label("score"), zero.label("exited"), zero.label("on_time"),
                zero.label("designations"))
         .where(SPEND.c.month < end, only(SPEND.c.account_id)),
         select(SURVEYS.c.account_id, bucket(month_of(conn, SURVEYS.c.surveyed_on)), zero, literal(1, BigInteger),
-               _fen(SURVEYS.c.score), zero, zero, zero)
+               fen(SURVEYS.c.score), zero, zero, zero)
         .where(SURVEYS.c.surveyed_on < end, only(SURVEYS.c.account_id)),
         select(ACCOUNT_MONTHS.c.account_id, bucket(ACCOUNT_MONTHS.c.month), zero, zero, zero,
                ACCOUNT_MONTHS.c.exited, ACCOUNT_MONTHS.c.on_time, zero)
@@ -752,6 +752,20 @@ def _snapshot_rows(conn: Connection, months: list[dt.date], account_ids=None) ->
         conn.execute(insert(SNAPSHOTS).from_select(SNAPSHOT_COLUMNS, recompute_snapshots(conn, months, account_ids)))
 
 
+def _grown_snapshots(conn: Connection, today: Optional[dt.date]) -> Optional[list[dt.date]]:
+    """Grow the range account_snapshots holds to the current month (and SNAPSHOT_MONTHS_KEPT back), for every
+    account; returns the months held before that, or None when it held none (it is built whole then)."""
+    last = (today or dt.date.today()).replace(day=1)
+    first = add_months(last, 1 - SNAPSHOT_MONTHS_KEPT)
+    held = snapshots_held(conn)
+    if held is None:
+        _snapshot_rows(conn, month_starts(first, last))
+        return None
+    _snapshot_rows(conn, month_starts(first, add_months(held[0], -1)))  # months that are new to the range
+    _snapshot_rows(conn, month_starts(add_months(held[1], 1), last))
+    return month_starts(min(first, held[0]), max(last, held[1]))
+
+
 def refresh_snapshots(
     conn: Connection,
     *,
@@ -760,19 +774,13 @@ def refresh_snapshots(
     today: Optional[dt.date] = None,
 ) -> None:
     """Recompute account_snapshots for `account_ids` (every account when None, or when there are many), from
-    the month of `since` on when given: after their designations or spend changed, or they were added.
+    the month of `since` on when given: after their spend changed, or they were added.
     First the range held grows to the current month (and SNAPSHOT_MONTHS_KEPT back), for every account."""
     if account_ids is not None and not account_ids:
         return
-    last = (today or dt.date.today()).replace(day=1)
-    first = add_months(last, 1 - SNAPSHOT_MONTHS_KEPT)
-    held = snapshots_held(conn)
-    if held is None:
-        _snapshot_rows(conn, month_starts(first, last))
+    months = _grown_snapshots(conn, today)
+    if months is None:
         return
-    _snapshot_rows(conn, month_starts(first, add_months(held[0], -1)))  # months that are new to the range
-    _snapshot_rows(conn, month_starts(add_months(held[1], 1), last))
-    months = month_starts(min(first, held[0]), max(last, held[1]))
     months = [m for m in months if since is None or m >= add_months(since, -1)]  # designations_next
     if not months:
         return
@@ -784,6 +792,48 @@ def refresh_snapshots(
             delete(SNAPSHOTS).where(SNAPSHOTS.c.account_id.in_(sorted(account_ids)), SNAPSHOTS.c.month >= months[0])
         )
     _snapshot_rows(conn, months, account_ids)
+
+
+def refresh_snapshot_designations(
+    conn: Connection,
+    *,
+    account_ids: Optional[Collection[int]] = None,
+    since: Optional[dt.date] = None,
+    today: Optional[dt.date] = None,
+) -> None:
+    """Bring the columns of account_snapshots that follow the designations (mask, designations,
+    designations_next) in line with them for `account_ids` (every account when None), from the month of
+    `since` on: after designations alone changed (a designation import, a threshold change). The spend,
+    survey and stage columns stay as they are, so each month is one UPDATE of those accounts' rows."""
+    if account_ids is not None and not account_ids:
+        return
+    months = _grown_snapshots(conn, today)
+    if months is None:
+        return
+    kept = [m for m in months if since is None or m >= add_months(since, -1)]  # designations_next
+    rows, date = SNAPSHOTS.c, SNAPSHOTS.c.month.type
+    ids = None if account_ids is None else sorted(account_ids)
+    step = MAX_REFRESH_ACCOUNTS  # ids bound per statement
+    chunks = [None] if ids is None else [ids[i : i + step] for i in range(0, len(ids), step)]
+    bit = case(CATEGORY_BITS, value=DES.c.category, else_=0)
+    for month in kept:
+        after, later = literal(add_months(month, 1), date), literal(add_months(month, 2), date)
+        mine = DES.c.account_id == rows.account_id
+        values = {  # as recompute_snapshots has them: open on the month's last day, started by then, next month
+            "mask": func.coalesce(
+                select(func.sum(func.distinct(bit)))
+                .where(mine, DES.c.valid_from < after, or_(DES.c.valid_to.is_(None), DES.c.valid_to >= after))
+                .scalar_subquery(),
+                0,
+            ),
+            "designations": select(func.count()).where(mine, DES.c.valid_from < after).scalar_subquery(),
+            "designations_next": select(func.count())
+            .where(mine, DES.c.valid_from >= after, DES.c.valid_from < later)
+            .scalar_subquery(),
+        }
+        for chunk in chunks:
+            where = [rows.month == literal(month, date)] + ([] if chunk is None else [rows.account_id.in_(chunk)])
+            conn.execute(update(SNAPSHOTS).where(*where).values(values))
 
 
 def rebuild_snapshots(conn: Connection, today: Optional[dt.date] = None) -> int:
