@@ -21,6 +21,7 @@ import datetime as dt
 import math
 import sys
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Collection
 from typing import Optional
@@ -91,6 +92,7 @@ SNAPSHOT_KEYS = ["account_id", "month", "province_id", "city_id", "mask", "trail
 RUNNING_TOTALS = ["designations", "spend_fen", "surveys", "score_centi", "exited", "on_time"]
 SNAPSHOT_COLUMNS = SNAPSHOT_KEYS + RUNNING_TOTALS
 SNAPSHOT_MONTHS_KEPT = 25  # months back from the current one that account_snapshots covers at least
+SNAPSHOT_LOCK_KEY = zlib.crc32(b"kam.account_snapshots")
 BIN_WIDTH = 100 // SCORE_BINS
 BIN_COLUMNS = tuple(f"bin_{b:02d}" for b in range(SCORE_BINS))
 SURVEY_COUNTS = (
@@ -752,9 +754,21 @@ def _snapshot_rows(conn: Connection, months: list[dt.date], account_ids=None) ->
         conn.execute(insert(SNAPSHOTS).from_select(SNAPSHOT_COLUMNS, recompute_snapshots(conn, months, account_ids)))
 
 
+def _lock_snapshots(conn: Connection, *, exclusive: bool) -> None:
+    """On PostgreSQL, until the transaction ends: exclusive for a transaction that deletes and recomputes
+    account_snapshots rows (or adds months), shared for one that adds to their running totals. Without it,
+    an addition waiting on a row that a recomputation then replaces would be lost (under READ COMMITTED
+    its UPDATE finds the old row gone and cannot see the new one), and two transactions could add the
+    same new month. SQLite runs one writer at a time already."""
+    if conn.dialect.name == "postgresql":
+        lock = func.pg_advisory_xact_lock if exclusive else func.pg_advisory_xact_lock_shared
+        conn.execute(select(lock(SNAPSHOT_LOCK_KEY)))
+
+
 def _grown_snapshots(conn: Connection, today: Optional[dt.date]) -> Optional[list[dt.date]]:
     """Grow the range account_snapshots holds to the current month (and SNAPSHOT_MONTHS_KEPT back), for every
     account; returns the months held before that, or None when it held none (it is built whole then)."""
+    _lock_snapshots(conn, exclusive=True)
     last = (today or dt.date.today()).replace(day=1)
     first = add_months(last, 1 - SNAPSHOT_MONTHS_KEPT)
     held = snapshots_held(conn)
@@ -837,6 +851,7 @@ def refresh_snapshot_designations(
 
 
 def rebuild_snapshots(conn: Connection, today: Optional[dt.date] = None) -> int:
+    _lock_snapshots(conn, exclusive=True)
     conn.execute(delete(SNAPSHOTS))
     refresh_snapshots(conn, today=today)
     return int(conn.scalar(select(func.count()).select_from(SNAPSHOTS)) or 0)
@@ -845,6 +860,7 @@ def rebuild_snapshots(conn: Connection, today: Optional[dt.date] = None) -> int:
 def _running_totals(session: Session, account_id: int, day: dt.date, **deltas: int) -> None:
     """Add `deltas` to an account's running totals from the month of `day` on."""
     values = {c: SNAPSHOTS.c[c] + n for c, n in deltas.items()}
+    _lock_snapshots(session.connection(), exclusive=False)
     session.connection().execute(
         update(SNAPSHOTS)
         .where(SNAPSHOTS.c.account_id == account_id, SNAPSHOTS.c.month >= month_start(day))

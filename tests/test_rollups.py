@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 
 import pandas as pd
 import pytest
@@ -24,8 +25,19 @@ from lib.commands.orders import advance_order, hold_order, resume_order, urge_or
 from lib.commands.revisits import log_revisit
 from lib.commands.settings import set_threshold
 from lib.db import make_engine, write_session
-from lib.models import Account, Complaint, Designation, Order, OrderEvent, OrgUnit, StageFlowDay, Survey, User
-from lib.periods import Period, default_period
+from lib.models import (
+    Account,
+    Complaint,
+    Designation,
+    MonthlySpend,
+    Order,
+    OrderEvent,
+    OrgUnit,
+    StageFlowDay,
+    Survey,
+    User,
+)
+from lib.periods import Period, add_months, default_period
 from lib.queries import flow, order_flow, overview, regions, satisfaction, tiers
 
 WRITES = 80
@@ -529,3 +541,54 @@ def test_a_threshold_change_rederives_only_the_accounts_near_the_cuts_and_gets_t
     with engine.connect() as conn:
         assert len(looked_at[0]) < conn.scalar(select(func.count()).select_from(Account))
     assert changed == changed_all and state == state_all and wrong == []
+
+
+def test_an_addition_to_the_running_totals_waits_for_a_recomputation_and_is_not_lost(loaded):
+    """A survey recorded while another transaction recomputes the account's snapshot rows (a spend import)
+    waits for it, then adds to the recomputed rows: nothing is lost (on PostgreSQL the recomputation
+    replaces the rows an addition would otherwise be waiting on)."""
+    engine = loaded
+    with engine.connect() as conn:
+        account_id, province_id, city_id = conn.execute(
+            select(Account.id, Account.province_id, Account.city_id).order_by(Account.id).limit(1)
+        ).one()
+        held = rollups.snapshots_held(conn)
+    finished = threading.Event()
+
+    def record_a_survey():
+        with write_session(engine) as s:
+            survey = Survey(
+                account_id=account_id, province_id=province_id, city_id=city_id, surveyed_on=held[1],
+                source="after_complaint", score=80.0, comment="",
+            )  # fmt: skip
+            s.add(survey)
+            s.flush()
+            rollups.survey_recorded(s, survey)
+        finished.set()
+
+    with write_session(engine) as s:
+        rollups.refresh_snapshots(s.connection(), account_ids={account_id}, since=held[0])
+        writer = threading.Thread(target=record_a_survey)
+        writer.start()
+        assert not finished.wait(1.0)  # it waits for the recomputation to commit
+    writer.join(30)
+    assert finished.is_set()
+    with engine.connect() as conn:
+        assert rollups.differences(conn) == []
+
+
+def test_a_spend_import_of_a_new_month_keeps_every_accounts_high_value_stretches_derived(loaded):
+    """A month later than any before moves the latest month with spend for every account, also those
+    not in the file: afterwards a re-derivation of every account changes nothing, so a threshold change
+    (which looks only at accounts near the cut) still writes what a full re-derivation would."""
+    engine = loaded
+    with engine.connect() as conn:
+        code = conn.scalar(select(Account.code).order_by(Account.id).limit(1))
+        latest = conn.scalar(select(func.max(MonthlySpend.month)))
+    new_month = add_months(dt.date.fromisoformat(str(latest)[:10]), 1)
+    import_text(engine, admin(engine), "monthly_spend", f"account_code,month,amount\n{code},{new_month:%Y-%m},9000\n")
+    with write_session(engine) as s:
+        assert derivation.rederive_high_value(s, since=dt.date(2000, 1, 1)) == 0
+        s.rollback()
+    with engine.connect() as conn:
+        assert rollups.differences(conn) == []

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from lib import derivation, imports, rollups
@@ -17,6 +17,7 @@ from lib.access import CurrentUser
 from lib.commands import CommandError, audit, utcnow
 from lib.imports import Check, Problem, SourceRow
 from lib.models import Account, Designation, MonthlySpend, OrgUnit
+from lib.periods import add_months
 
 CHUNK = 1000  # rows per executemany, and per step of the progress bar
 ACCOUNTS = Account.__table__
@@ -77,9 +78,18 @@ def commit_import(
         added = _ids_by_code(session, {row["code"] for row in plan.inserts})
         rollups.refresh_snapshots(session.connection(), account_ids=set(added.values()), today=today)
     elif kind == "monthly_spend":
+        latest = session.scalar(select(func.max(MonthlySpend.month)))
         _write_spend(session, plan, steps)
+        moved = session.scalar(select(func.max(MonthlySpend.month))) != latest
+        # A month later than any before moves "the latest month with spend" for every account: an open
+        # high-value stretch of an account outside the file may end there, so every account is re-derived.
+        since = plan.earliest_month if not moved or latest is None else min(plan.earliest_month, add_months(latest, 1))
         derivation.rederive_high_value(
-            session, since=plan.earliest_month, account_ids=sorted(plan.account_ids), actor_id=user.id, today=today
+            session,
+            since=since,
+            account_ids=None if moved else sorted(plan.account_ids),
+            actor_id=user.id,
+            today=today,
         )
         rollups.refresh_spend(session.connection(), account_ids=plan.account_ids)
         rollups.refresh_snapshots(
