@@ -279,6 +279,8 @@ def test_manager_workload_lists_the_busiest_first_and_respects_the_limit(engine,
     frame, stats = read(engine, tiers.manager_workload, NATIONAL, period=PERIOD, threshold=2500, limit=1)
     assert frame.to_dict("records") == [{"manager": "am_b", "now": 2, "what_if": 3, "change": 1}]
     assert stats["managers"] == 3 and stats["mean_what_if"] == pytest.approx(7 / 3)
+    frame, none_listed = read(engine, tiers.manager_workload, NATIONAL, period=PERIOD, threshold=2500, limit=0)
+    assert frame.empty and none_listed == stats  # the summary still covers every manager
 
 
 def test_manager_workload_stays_in_scope(engine, data):

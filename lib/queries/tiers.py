@@ -678,11 +678,11 @@ def manager_workload(
         )
         .select_from(per_manager.join(USERS, USERS.c.id == per_manager.c.manager_id))
         .order_by(per_manager.c.what_if.desc(), (per_manager.c.what_if - per_manager.c.now).desc(), USERS.c.name)
-        .limit(limit)
+        .limit(max(limit, 1))  # a row even for limit 0: it carries the summary
     ).all()
     none = {"managers": 0, "mean_now": None, "mean_what_if": None, "max_now": 0, "max_what_if": 0}
     summary = top[0]._mapping if top else none
-    top = [row[:3] for row in top]
+    top = [row[:3] for row in top[:limit]]
     frame = _frame(top, ["manager", "now", "what_if"]).astype({"now": "int64", "what_if": "int64"})
     frame["change"] = frame["what_if"] - frame["now"]
     stats = {
