@@ -7,8 +7,9 @@ URL asks for.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from sqlalchemy import ColumnElement, Table, false, select, true
 
@@ -92,6 +93,27 @@ def scope_for(*, role: str, user_id: int, org_level: str, province_id: Optional[
     if org_level == "city" and city_id is not None:
         return Scope("city", province_id=province_id, city_id=city_id)
     return NOTHING
+
+
+def user_from_record(record: Mapping[str, Any]) -> CurrentUser:
+    """A signed-in user from their stored record (lib.queries.users.user_record), with their scope."""
+    scope = scope_for(
+        role=record["role"],
+        user_id=record["id"],
+        org_level=record["org_level"],
+        province_id=record["province_id"],
+        city_id=record["city_id"],
+    )
+    return CurrentUser(
+        id=record["id"],
+        username=record["username"],
+        name=record["name"],
+        role=record["role"],
+        org_level=record["org_level"],
+        org_en=record["org_en"],
+        org_zh=record["org_zh"],
+        scope=scope,
+    )
 
 
 def narrow(

@@ -16,7 +16,7 @@ import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from lib import cache
-from lib.access import CurrentUser, scope_for
+from lib.access import CurrentUser, user_from_record
 from lib.commands.users import record_failed_login, record_successful_login
 from lib.db import write_session
 from lib.i18n import t
@@ -108,23 +108,7 @@ def current_user(username: Optional[str]) -> Optional[CurrentUser]:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if record is None or not record["active"] or (record["locked_until"] and record["locked_until"] > now):
         return None
-    scope = scope_for(
-        role=record["role"],
-        user_id=record["id"],
-        org_level=record["org_level"],
-        province_id=record["province_id"],
-        city_id=record["city_id"],
-    )
-    return CurrentUser(
-        id=record["id"],
-        username=record["username"],
-        name=record["name"],
-        role=record["role"],
-        org_level=record["org_level"],
-        org_en=record["org_en"],
-        org_zh=record["org_zh"],
-        scope=scope,
-    )
+    return user_from_record(record)
 
 
 def sign_out_session() -> None:

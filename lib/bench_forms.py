@@ -18,7 +18,7 @@ from typing import Any, Optional
 from sqlalchemy import Engine, and_, func, select
 from sqlalchemy.orm import Session
 
-from lib.access import CurrentUser, scope_condition, scope_for
+from lib.access import CurrentUser, scope_condition, user_from_record
 from lib.commands.complaints import allowed_moves, change_complaint_status, log_complaint, raise_order_from_complaint
 from lib.commands.orders import advance_order
 from lib.commands.plans import save_plan
@@ -55,14 +55,7 @@ def signed_in(session: Session, username: str) -> CurrentUser:
     record = users.user_record(session.connection(), username)
     if record is None:
         raise LookupError(f"no user {username!r} in the benchmark database")
-    scope = scope_for(
-        role=record["role"], user_id=record["id"], org_level=record["org_level"],
-        province_id=record["province_id"], city_id=record["city_id"],
-    )  # fmt: skip
-    return CurrentUser(
-        id=record["id"], username=username, name=record["name"], role=record["role"],
-        org_level=record["org_level"], org_en=record["org_en"], org_zh=record["org_zh"], scope=scope,
-    )  # fmt: skip
+    return user_from_record(record)
 
 
 class NothingToFill(LookupError):

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from lib import admin_cli, i18n, imports
-from lib.access import CurrentUser, scope_for
+from lib.access import CurrentUser, user_from_record
 from lib.commands.imports import commit_import
 from lib.commands.settings import set_cadences, set_threshold
 from lib.commands.users import create_user
@@ -222,23 +222,7 @@ def signed_in_user(engine: Engine, username: str) -> CurrentUser:
     """The user as the app signs them in (lib.auth.current_user), read from the database."""
     with engine.connect() as conn:
         record = user_record(conn, username)
-    scope = scope_for(
-        role=record["role"],
-        user_id=record["id"],
-        org_level=record["org_level"],
-        province_id=record["province_id"],
-        city_id=record["city_id"],
-    )
-    return CurrentUser(
-        id=record["id"],
-        username=username,
-        name=record["name"],
-        role=record["role"],
-        org_level=record["org_level"],
-        org_en=record["org_en"],
-        org_zh=record["org_zh"],
-        scope=scope,
-    )
+    return user_from_record(record)
 
 
 def import_file(engine: Engine, user: CurrentUser, kind: str, name: str, data: bytes) -> dict[str, int]:

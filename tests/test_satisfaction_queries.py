@@ -276,7 +276,7 @@ def test_largest_fall_skips_regions_without_a_year_earlier_figure():
 
 def test_index_per_category_counts_an_account_in_each_of_its_categories(engine, data):
     """Important a1, a2, a6; high-value a1, a3, a6; group a3, a6; strategic a3, a5, a6."""
-    got = run(engine, sat.category_index, NATIONAL)["categories"].set_index("category")
+    got = run(engine, sat.group_index, NATIONAL)["categories"].set_index("category")
     assert got["index"].to_dict() == pytest.approx(
         {"important": 82, "high_value": 70.6, "group": 65.75, "strategic": 60.6}
     )
@@ -288,7 +288,7 @@ def test_index_per_category_counts_an_account_in_each_of_its_categories(engine, 
 
 def test_index_per_exclusive_intersection(engine, data):
     """Masks: a1 (I+H) 90, a2 (I) 80, a6 (all four) 79, a4 (none) 70, a3 (H+G+S) 52.5, a5 (S) 40."""
-    got = run(engine, sat.category_index, NATIONAL)["intersections"]
+    got = run(engine, sat.group_index, NATIONAL)["intersections"]
     assert got["mask"].tolist() == [3, 1, 15, 0, 14, 8]
     assert got["index"].tolist() == pytest.approx([90, 80, 79, 70, 52.5, 40])
     assert got["change_points"].tolist() == pytest.approx([10, -10, -11, math.nan, math.nan, math.nan], nan_ok=True)
@@ -298,7 +298,7 @@ def test_index_per_exclusive_intersection(engine, data):
 
 def test_category_index_in_an_account_managers_scope(engine, data):
     """am_a's a1 and a2 only: important (90+80)/2, high-value 90; no group or strategic rows."""
-    got = run(engine, sat.category_index, scope("am_a", data))
+    got = run(engine, sat.group_index, scope("am_a", data))
     assert got["categories"].set_index("category")["index"].to_dict() == pytest.approx(
         {"important": 85, "high_value": 90}
     )
@@ -307,7 +307,7 @@ def test_category_index_in_an_account_managers_scope(engine, data):
 
 def test_managers_below_the_minimum_number_of_surveys_are_left_out(engine, data):
     """am_a has 2 surveys, am_b and am_c 3: at least 3 keeps am_c (66) then am_b (58.3)."""
-    got = run(engine, sat.manager_index, NATIONAL, min_surveys=3)
+    got = run(engine, sat.group_index, NATIONAL, min_surveys=3)["managers"]
     assert got["manager"].tolist() == ["am_c", "am_b"]
     assert got["index"].tolist() == pytest.approx([66, 175 / 3])
     assert got["change_points"].tolist() == pytest.approx([-24, math.nan], nan_ok=True)
@@ -316,15 +316,15 @@ def test_managers_below_the_minimum_number_of_surveys_are_left_out(engine, data)
 
 def test_managers_are_ranked_by_index_with_a_lower_minimum(engine, data):
     """At least 2 surveys: am_a 85 (no change), am_c 66, am_b 58.3; at least 5 (the default): nobody."""
-    got = run(engine, sat.manager_index, NATIONAL, min_surveys=2)
+    got = run(engine, sat.group_index, NATIONAL, min_surveys=2)["managers"]
     assert got["manager"].tolist() == ["am_a", "am_c", "am_b"]
     assert got["change_points"].tolist()[0] == pytest.approx(0)
-    assert run(engine, sat.manager_index, NATIONAL).empty
+    assert run(engine, sat.group_index, NATIONAL)["managers"].empty
 
 
 def test_a_team_lead_ranks_only_managers_of_their_province(engine, data):
     """Alpha's lead never sees am_c (Beta)."""
-    got = run(engine, sat.manager_index, scope("lead_alpha", data), min_surveys=1)
+    got = run(engine, sat.group_index, scope("lead_alpha", data), min_surveys=1)["managers"]
     assert got["manager"].tolist() == ["am_a", "am_b"]
 
 
@@ -439,8 +439,8 @@ def test_a_team_lead_never_sees_another_province_in_any_read(engine, data):
     assert run(engine, sat.monthly_index, lead)["surveys_year_earlier"].sum() == 2
     assert set(run(engine, sat.dimension_means, lead)["responses"]) == {4}  # a3's 03-01 answers are blank
     assert set(run(engine, sat.region_index, lead)["name_en"]) <= {"A1", "A2"}
-    assert run(engine, sat.category_index, lead)["intersections"]["surveys"].sum() == 5
-    assert set(run(engine, sat.manager_index, lead, min_surveys=1)["manager"]) <= {"am_a", "am_b"}
+    assert run(engine, sat.group_index, lead)["intersections"]["surveys"].sum() == 5
+    assert set(run(engine, sat.group_index, lead, min_surveys=1)["managers"]["manager"]) <= {"am_a", "am_b"}
     assert set(run(engine, sat.verbatims, lead)["account_code"]) <= ALPHA_ACCOUNTS
     assert set(run(engine, sat.low_score_follow_up, lead)["not_followed"]["account_code"]) <= ALPHA_ACCOUNTS
 
@@ -454,8 +454,8 @@ def test_an_account_manager_never_sees_another_managers_accounts_in_any_read(eng
     assert run(engine, sat.monthly_index, own)["surveys"].sum() == 2
     assert set(run(engine, sat.dimension_means, own)["responses"]) == {2}
     assert run(engine, sat.region_index, own)["name_en"].tolist() == ["A1"]
-    assert run(engine, sat.category_index, own)["intersections"]["surveys"].sum() == 2
-    assert run(engine, sat.manager_index, own, min_surveys=1)["manager"].tolist() == ["am_a"]
+    assert run(engine, sat.group_index, own)["intersections"]["surveys"].sum() == 2
+    assert run(engine, sat.group_index, own, min_surveys=1)["managers"]["manager"].tolist() == ["am_a"]
     assert set(run(engine, sat.verbatims, own)["account_code"]) == {"a1", "a2"}
     follow_up = run(engine, sat.low_score_follow_up, own)
     assert follow_up["low_scores"] == 0 and follow_up["not_followed"].empty
@@ -469,7 +469,7 @@ def test_a_region_outside_the_scope_reads_nothing(engine, data):
     assert run(engine, sat.monthly_index, nothing)["surveys"].sum() == 0
     assert run(engine, sat.dimension_means, nothing)["responses"].sum() == 0
     assert run(engine, sat.region_index, nothing).empty
-    assert run(engine, sat.category_index, nothing)["intersections"].empty
-    assert run(engine, sat.manager_index, nothing, min_surveys=0).empty
+    assert run(engine, sat.group_index, nothing)["intersections"].empty
+    assert run(engine, sat.group_index, nothing, min_surveys=0)["managers"].empty
     assert run(engine, sat.verbatims, nothing).empty
     assert run(engine, sat.low_score_follow_up, nothing)["low_scores"] == 0

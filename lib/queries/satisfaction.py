@@ -368,37 +368,14 @@ def group_index(
     categories: Categories = (),
     min_surveys: int = DEFAULT_MIN_SURVEYS,
 ) -> dict[str, pd.DataFrame]:
-    """The category, intersection and account-manager indexes (see `category_index`, `manager_index`)
-    from one grouped read of the surveys, which all three sum the same way."""
+    """The satisfaction index per category and per exclusive intersection of the accounts' current
+    categories (accounts.category_mask; mask 0 is "no category"), and per account manager (the account's
+    current manager) with at least `min_surveys` in the period, highest index first; each with the change
+    in points against the same accounts a year earlier. Keys: categories, intersections, managers.
+
+    One grouped read of the surveys serves all three, which sum them the same way."""
     sums = _mask_manager_sums(conn, scope, period, categories)
     return {**_mask_indexes(sums), "managers": _manager_indexes(sums, min_surveys)}
-
-
-@reads("surveys", "accounts")
-def category_index(
-    conn: Connection, scope: Scope, *, period: Period, categories: Categories = ()
-) -> dict[str, pd.DataFrame]:
-    """Index per category (an account counts in each of its categories) and per exclusive intersection.
-
-    Uses the accounts' current categories (accounts.category_mask). Mask 0 is "no category".
-    """
-    return _mask_indexes(_mask_manager_sums(conn, scope, period, categories))
-
-
-@reads("surveys", "accounts", "users")
-def manager_index(
-    conn: Connection,
-    scope: Scope,
-    *,
-    period: Period,
-    categories: Categories = (),
-    min_surveys: int = DEFAULT_MIN_SURVEYS,
-) -> pd.DataFrame:
-    """Index per account manager (the account's current manager) with at least `min_surveys` in the period.
-
-    Highest index first; the change is in points against the same manager's accounts a year earlier.
-    """
-    return _manager_indexes(_mask_manager_sums(conn, scope, period, categories), min_surveys)
 
 
 PER_ACCOUNT_SUMS = ("surveys", "surveys_year_earlier", "score_sum", "score_sum_year_earlier")
